@@ -1,0 +1,3 @@
+// credentials.hpp is header-only; this unit keeps the library non-empty until the
+// signer and the credential sources land.
+#include "adapters/aws/credentials.hpp"
