@@ -7,6 +7,10 @@
 // handlers never touch the socket. `request_context` says how the request arrived.
 #pragma once
 
+// Boost 1.74's asio/awaitable.hpp uses std::exchange without including <utility>;
+// include it first so any file that starts with this header compiles.
+#include <utility>
+
 #include <boost/beast/http.hpp>
 
 #include <string>
