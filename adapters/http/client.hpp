@@ -2,10 +2,21 @@
 // thread, so thousands of requests are in flight without blocking a CAF scheduler
 // thread. Each request is answered with a response (never an error message: a
 // failure is a response with fail != none), within the request's timeout.
+//
+// Contract:
+//  - Ask with a finite CAF timeout a little above request::timeout (CAF 0.17 has no
+//    broken promises); the client itself answers by request::timeout plus a short grace.
+//  - When the client exits (send_exit, or its system shutting down) every request still
+//    pending is answered at once with failure::cancelled; partial body files are removed.
+//  - request and response travel as opaque message types: CAF prints them as
+//    <unprintable>, so a header or body (credentials, tokens) never reaches a CAF
+//    diagnostic.
 #pragma once
 
 #include <caf/actor_system.hpp>
+#include <caf/allowed_unsafe_message_type.hpp>
 #include <caf/atom.hpp>
+#include <caf/meta/type_name.hpp>
 #include <caf/replies_to.hpp>
 #include <caf/typed_actor.hpp>
 
@@ -26,6 +37,12 @@ struct client_stats {
   uint64_t connections_reused = 0;  // requests served on a kept-alive connection
 };
 
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, client_stats& x) {
+  return f(caf::meta::type_name("fluxaws.http.client_stats"), x.requests_total, x.in_flight,
+           x.failures_total, x.connections_opened, x.connections_reused);
+}
+
 using client_actor = caf::typed_actor<
   caf::replies_to<request_atom, request>::with<response>,
   caf::replies_to<stats_atom>::with<client_stats>>;
@@ -36,3 +53,6 @@ client_actor spawn_client(caf::actor_system& sys, client_options opts);
 void global_init();
 
 }  // namespace fluxaws::http
+
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(fluxaws::http::request)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(fluxaws::http::response)

@@ -1,5 +1,7 @@
 #include "adapters/http/types.hpp"
 
+#include <ostream>
+
 #include "adapters/common/strings.hpp"
 
 namespace fluxaws::http {
@@ -19,6 +21,8 @@ std::string_view to_string(failure f) {
   }
   return "HTTP failure";
 }
+
+std::ostream& operator<<(std::ostream& os, failure f) { return os << to_string(f); }
 
 std::string_view response::header(std::string_view name) const {
   for (const auto& [k, v] : headers)

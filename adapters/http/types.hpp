@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <iosfwd>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -29,6 +30,7 @@ enum class failure {
 };
 
 std::string_view to_string(failure f);
+std::ostream& operator<<(std::ostream& os, failure f);  // for test diagnostics
 
 struct request {
   std::string method = "GET";
@@ -56,7 +58,8 @@ struct response {
   uint64_t body_size = 0;
   std::string body_sha256_hex;  // set when streamed to body_file
   std::string effective_url;    // after redirects
-  bool reused_connection = false;
+  bool reused_connection = false;  // answered on a kept-alive connection
+  uint32_t new_connections = 0;    // connections opened for this request (incl. redirects)
 
   bool ok() const { return fail == failure::none; }
   // First header with this name (case-insensitive), or empty.
