@@ -67,8 +67,15 @@ status atomic_file::write(std::string_view data) {
   return {};
 }
 
-result<committed_file> atomic_file::commit(std::optional<std::chrono::system_clock::time_point> mtime) {
+result<committed_file> atomic_file::commit(std::optional<std::chrono::system_clock::time_point> mtime,
+                                           std::string_view expected_digest) {
   if (impl_->done || impl_->fd < 0) return make_error("io", "commit of a closed file '" + impl_->dest.string() + "'");
+  std::string got = "sha256:" + impl_->hash.finish_hex();
+  if (!expected_digest.empty() && got != expected_digest) {
+    abort();
+    return make_error("digest_mismatch", "content of '" + impl_->dest.filename().string() + "' has digest " + got +
+                                             ", expected " + std::string(expected_digest));
+  }
   auto fail = [&](const std::string& what, int err) -> error_info {
     abort();
     return make_error("io", what + " '" + impl_->dest.string() + "': " + errno_text(err));
@@ -100,7 +107,7 @@ result<committed_file> atomic_file::commit(std::optional<std::chrono::system_clo
     return make_error("io", "cannot rename into '" + impl_->dest.string() + "': " + errno_text(err));
   }
   impl_->done = true;
-  return committed_file{"sha256:" + impl_->hash.finish_hex(), impl_->size};
+  return committed_file{got, impl_->size};
 }
 
 void atomic_file::abort() {

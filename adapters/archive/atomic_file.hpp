@@ -34,8 +34,11 @@ class atomic_file {
   atomic_file& operator=(const atomic_file&) = delete;
 
   status write(std::string_view data);
-  // fsync + (mtime) + rename. After a failure the temp file is gone.
-  result<committed_file> commit(std::optional<std::chrono::system_clock::time_point> mtime = std::nullopt);
+  // fsync + (mtime) + rename. With expected_digest ("sha256:<hex>"), a different
+  // digest fails with code "digest_mismatch" before the rename. After any failure the
+  // temp file is gone.
+  result<committed_file> commit(std::optional<std::chrono::system_clock::time_point> mtime = std::nullopt,
+                                std::string_view expected_digest = {});
   // Removes the temp file now (also done by the destructor).
   void abort();
 
