@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
 #include <functional>
 #include <optional>
 #include <random>
@@ -71,32 +72,45 @@ std::vector<std::string> make_tags(std::size_t n) {
   return tags;
 }
 
+// CPU time of this thread: on a shared machine it counts only the work done, not the waiting.
+double thread_cpu_seconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
+}
+
 struct measurement {
-  double evals_per_second = 0;
-  double ns_per_tag = 0;
+  double evals_per_cpu_second = 0;   // evaluations per second of CPU time (the headline figure)
+  double evals_per_wall_second = 0;  // the same per elapsed second (lower when cores are shared)
+  double ns_per_tag = 0;             // CPU nanoseconds per tag per evaluation
   long evaluations = 0;
 };
 
-// Runs `eval` repeatedly for about `seconds`, `rounds` times; keeps the median round.
+// Runs `eval` repeatedly for about `seconds` of CPU time, `rounds` times; keeps the median.
 measurement measure(const std::function<void()>& eval, double seconds, int rounds, std::size_t tags) {
-  std::vector<double> rates;
+  std::vector<double> cpu_rates, wall_rates;
   long total = 0;
   for (int r = 0; r < rounds; ++r) {
     long count = 0;
-    const auto start = clock_type::now();
-    double elapsed = 0;
+    const auto wall_start = clock_type::now();
+    const double cpu_start = thread_cpu_seconds();
+    double cpu = 0;
     do {
       eval();
       ++count;
-      elapsed = std::chrono::duration<double>(clock_type::now() - start).count();
-    } while (elapsed < seconds);
-    rates.push_back(static_cast<double>(count) / elapsed);
+      cpu = thread_cpu_seconds() - cpu_start;
+    } while (cpu < seconds);
+    const double wall = std::chrono::duration<double>(clock_type::now() - wall_start).count();
+    cpu_rates.push_back(static_cast<double>(count) / cpu);
+    wall_rates.push_back(static_cast<double>(count) / wall);
     total += count;
   }
-  std::sort(rates.begin(), rates.end());
+  std::sort(cpu_rates.begin(), cpu_rates.end());
+  std::sort(wall_rates.begin(), wall_rates.end());
   measurement m;
-  m.evals_per_second = rates[rates.size() / 2];
-  m.ns_per_tag = 1e9 / m.evals_per_second / static_cast<double>(tags);
+  m.evals_per_cpu_second = cpu_rates[cpu_rates.size() / 2];
+  m.evals_per_wall_second = wall_rates[wall_rates.size() / 2];
+  m.ns_per_tag = 1e9 / m.evals_per_cpu_second / static_cast<double>(tags);
   m.evaluations = total;
   return m;
 }
@@ -221,23 +235,23 @@ int main(int argc, char** argv) {
 
   std::printf("{\n  \"benchmark\": \"image_policy\",\n  \"tags\": %zu,\n  \"quick\": %s,\n", tags.size(),
               quick ? "true" : "false");
-  std::printf("  \"baseline\": {\"description\": \"byte-wise max over the tags\", \"evaluations_per_second\": %.0f, "
-              "\"ns_per_tag\": %.2f},\n",
-              baseline.evals_per_second, baseline.ns_per_tag);
+  std::printf("  \"baseline\": {\"description\": \"byte-wise max over the tags\", "
+              "\"evaluations_per_cpu_second\": %.0f, \"evaluations_per_wall_second\": %.0f, \"ns_per_tag\": %.2f},\n",
+              baseline.evals_per_cpu_second, baseline.evals_per_wall_second, baseline.ns_per_tag);
   std::printf("  \"policies\": [\n");
   for (std::size_t i = 0; i < cases.size(); ++i) {
     const auto& c = cases[i];
     const auto& m = results[i];
     std::printf("    {\"policy\": \"%s\", \"description\": \"%s\", \"selected\": \"%s\", "
-                "\"evaluations_per_second\": %.0f, \"ns_per_tag\": %.2f, \"vs_baseline\": %.2f, "
-                "\"compile_us\": %.2f}%s\n",
-                c.name, c.description, chosen[i].c_str(), m.evals_per_second, m.ns_per_tag,
-                baseline.evals_per_second / m.evals_per_second, c.compile_us, i + 1 < cases.size() ? "," : "");
+                "\"evaluations_per_cpu_second\": %.0f, \"evaluations_per_wall_second\": %.0f, \"ns_per_tag\": %.2f, "
+                "\"cost_vs_baseline\": %.2f, \"compile_us\": %.2f}%s\n",
+                c.name, c.description, chosen[i].c_str(), m.evals_per_cpu_second, m.evals_per_wall_second, m.ns_per_tag,
+                baseline.evals_per_cpu_second / m.evals_per_cpu_second, c.compile_us, i + 1 < cases.size() ? "," : "");
   }
   std::printf("  ]\n}\n");
-  std::printf("image_policy over %zu tags: semver %.0f/s, alphabetical %.0f/s, numerical+filter+extract %.0f/s "
-              "(baseline max %.0f/s)%s\n",
-              tags.size(), results[0].evals_per_second, results[2].evals_per_second, results[3].evals_per_second,
-              baseline.evals_per_second, sink == 0 ? " " : "");
+  std::printf("image_policy over %zu tags, evaluations per CPU second: semver %.0f, alphabetical %.0f, "
+              "numerical+filter+extract %.0f (baseline byte-wise max %.0f)%s\n",
+              tags.size(), results[0].evals_per_cpu_second, results[2].evals_per_cpu_second,
+              results[3].evals_per_cpu_second, baseline.evals_per_cpu_second, sink == 0 ? " " : "");
   return 0;
 }
