@@ -4,7 +4,7 @@
 #include <algorithm>
 
 #include "adapters/aws/sigv4_detail.hpp"
-#include "adapters/common/digest.hpp"
+#include "adapters/common/digest_prefetched.hpp"
 #include "adapters/common/encoding.hpp"
 #include "adapters/common/strings.hpp"
 #include "adapters/common/time.hpp"
@@ -26,7 +26,7 @@ std::string credential_scope(std::string_view day, std::string_view region, std:
 }
 
 std::string hex_signature(std::string_view key, std::string_view sts) {
-  return enc::hex(digest::hmac_sha256(key, sts));
+  return enc::hex(digest::prefetched::hmac_sha256(key, sts));
 }
 
 }  // namespace detail
@@ -84,7 +84,7 @@ std::string string_to_sign(std::string_view amz_date, std::string_view credentia
   sts.push_back('\n');
   sts.append(credential_scope);
   sts.push_back('\n');
-  sts.append(digest::sha256_hex(canonical_request));
+  sts.append(digest::prefetched::sha256_hex(canonical_request));
   return sts;
 }
 
@@ -108,7 +108,7 @@ signature_parts sign_headers(http_request& req, const credentials& creds, const 
   const std::string amz_date = timefmt::amz_date(p.time);
   const std::string_view day = std::string_view(amz_date).substr(0, 8);
   const bool has_token = !creds.session_token.empty();
-  std::string payload = p.payload_hash ? *p.payload_hash : digest::sha256_hex(req.body);
+  std::string payload = p.payload_hash ? *p.payload_hash : digest::prefetched::sha256_hex(req.body);
 
   // Re-signing (a retry) replaces what the last signature added.
   if (has_token && p.sign_body_header)
@@ -144,7 +144,7 @@ signature_parts sign_query(http_request& req, const credentials& creds, const si
   const std::string amz_date = timefmt::amz_date(p.time);
   const std::string_view day = std::string_view(amz_date).substr(0, 8);
   const bool has_token = !creds.session_token.empty();
-  const std::string payload = p.payload_hash ? *p.payload_hash : digest::sha256_hex(req.body);
+  const std::string payload = p.payload_hash ? *p.payload_hash : digest::prefetched::sha256_hex(req.body);
 
   detail::header_block block;
   detail::build_header_block(req.headers, nullptr, block);

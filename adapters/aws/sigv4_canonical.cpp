@@ -91,18 +91,54 @@ std::string_view trim_space(std::string_view v) {
   return v.substr(b, e - b);
 }
 
-// Appends v trimmed, with every inner run of whitespace folded to one space.
+// Appends v trimmed, with every inner run of whitespace folded to one space; copies
+// the runs between whitespace whole (most values have none to fold).
 void append_folded(std::string& out, std::string_view v) {
   v = trim_space(v);
-  bool in_space = false;
-  for (char c : v) {
-    if (is_space(c)) {
-      if (!in_space) out.push_back(' ');
-      in_space = true;
-    } else {
-      out.push_back(c);
-      in_space = false;
+  std::size_t i = 0;
+  while (i < v.size()) {
+    std::size_t j = i;
+    while (j < v.size() && !is_space(v[j])) ++j;
+    out.append(v.data() + i, j - i);
+    if (j == v.size()) break;
+    out.push_back(' ');
+    while (j < v.size() && is_space(v[j])) ++j;  // trimmed: a non-space follows
+    i = j;
+  }
+}
+
+// True when canonical_uri(path, normalize) is the path itself: only unreserved
+// characters and '/', and (normalized) no empty, '.' or '..' segment. The usual
+// "/" and "/bucket/key" take this path.
+bool canonical_as_is(std::string_view path, bool normalize) {
+  if (path.empty() || path.front() != '/') return false;
+  for (std::size_t i = 0; i < path.size(); ++i) {
+    const auto c = static_cast<unsigned char>(path[i]);
+    if (c == '/') {
+      if (!normalize) continue;
+      if (i + 1 < path.size() && path[i + 1] == '/') return false;  // empty segment
+      std::string_view next = path.substr(i + 1, path.find('/', i + 1) - (i + 1));
+      if (next == "." || next == "..") return false;
+    } else if (!is_unreserved(c)) {
+      return false;
     }
+  }
+  return true;
+}
+
+// Stable insertion sort: requests carry a handful of headers, where this beats
+// std::stable_sort and its temporary buffer.
+template <class It, class Less>
+void small_stable_sort(It first, It last, Less less) {
+  if (last - first > 32) {
+    std::stable_sort(first, last, less);
+    return;
+  }
+  for (It i = first + (first != last); i < last; ++i) {
+    auto v = std::move(*i);
+    It j = i;
+    for (; j != first && less(v, *(j - 1)); --j) *j = std::move(*(j - 1));
+    *j = std::move(v);
   }
 }
 
@@ -110,6 +146,7 @@ void append_folded(std::string& out, std::string_view v) {
 
 std::string canonical_uri(std::string_view raw_path, bool normalize) {
   if (raw_path.empty()) return "/";
+  if (canonical_as_is(raw_path, normalize)) return std::string(raw_path);
   if (!normalize) return encode_keeping_escapes(raw_path);
   return enc::uri_encode(remove_dot_segments(raw_path), /*keep_slash=*/true);
 }
@@ -186,8 +223,8 @@ void build_header_block(const header_list& headers, const std::vector<std::strin
   }
   auto name_of = [&arena](const entry& e) { return std::string_view(arena.data() + e.off, e.len); };
   // Stable: duplicate names keep their order of appearance when joined with ','.
-  std::stable_sort(entries.begin(), entries.end(),
-                   [&](const entry& a, const entry& b) { return name_of(a) < name_of(b); });
+  small_stable_sort(entries.begin(), entries.end(),
+                    [&](const entry& a, const entry& b) { return name_of(a) < name_of(b); });
 
   out.lines.clear();
   out.names.clear();

@@ -13,7 +13,7 @@
 #include <unordered_map>
 
 #include "adapters/aws/sigv4.hpp"
-#include "adapters/common/digest.hpp"
+#include "adapters/common/digest_prefetched.hpp"
 
 namespace fluxaws::aws::sigv4 {
 
@@ -60,13 +60,13 @@ std::string signing_key(std::string_view secret, std::string_view day, std::stri
   seed.reserve(4 + secret.size());
   seed.append("AWS4");
   seed.append(secret);
-  std::string k_date = digest::hmac_sha256(seed, day);
+  std::string k_date = digest::prefetched::hmac_sha256(seed, day);
   wipe(seed);
-  std::string k_region = digest::hmac_sha256(k_date, region);
+  std::string k_region = digest::prefetched::hmac_sha256(k_date, region);
   wipe(k_date);
-  std::string k_service = digest::hmac_sha256(k_region, service);
+  std::string k_service = digest::prefetched::hmac_sha256(k_region, service);
   wipe(k_region);
-  std::string k_signing = digest::hmac_sha256(k_service, "aws4_request");
+  std::string k_signing = digest::prefetched::hmac_sha256(k_service, "aws4_request");
   wipe(k_service);
   return k_signing;
 }

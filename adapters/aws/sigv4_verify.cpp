@@ -8,7 +8,7 @@
 
 #include "adapters/aws/sigv4.hpp"
 #include "adapters/aws/sigv4_detail.hpp"
-#include "adapters/common/digest.hpp"
+#include "adapters/common/digest_prefetched.hpp"
 #include "adapters/common/strings.hpp"
 #include "adapters/common/time.hpp"
 
@@ -170,7 +170,7 @@ fluxaws::status verify_headers(const http_request& req, const parsed_authorizati
   std::string payload;
   if (const std::string* claimed = find_header(req, "x-amz-content-sha256")) {
     if (is_hex_sha256(*claimed)) {
-      payload = digest::sha256_hex(req.body);
+      payload = digest::prefetched::sha256_hex(req.body);
       if (!str::iequals(payload, *claimed))
         return make_error("XAmzContentSHA256Mismatch",
                           "x-amz-content-sha256 is not the SHA-256 of the request body");
@@ -179,7 +179,7 @@ fluxaws::status verify_headers(const http_request& req, const parsed_authorizati
       payload = *claimed;  // UNSIGNED-PAYLOAD and the streaming forms
     }
   } else {
-    payload = digest::sha256_hex(req.body);
+    payload = digest::prefetched::sha256_hex(req.body);
   }
 
   signature_parts parts;
