@@ -7,6 +7,7 @@
 #include <atomic>
 #include <chrono>
 #include <limits>
+#include <list>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -41,20 +42,36 @@ constexpr int max_poll_ms = 1000;
 constexpr std::size_t max_idle_handles = 256;
 // Larger receive buffer for bodies streamed to files: fewer, bigger write() calls.
 constexpr long file_buffer_size = 64 * 1024;
+// HTTP/2 streams per connection (curl's default, set explicitly so that the per-host
+// admission below matches what curl will actually run).
+constexpr long h2_streams_per_connection = 100;
 
 struct submission {
   uint64_t id;
   request req;
 };
 
+struct transfer;
+
+// Requests to one origin: how many run in curl, and the ones waiting their turn.
+struct host_queue {
+  std::size_t running = 0;
+  std::list<transfer*> waiting;
+};
+
 struct transfer {
   uint64_t id = 0;
   request req;
+  clock::time_point deadline_at;
+  std::multimap<clock::time_point, transfer*>::iterator deadline;
+  std::string host_key;  // empty: not subject to the per-host queue
+  bool queued = false;   // waiting in hosts[host_key].waiting at queue_pos
+  std::list<transfer*>::iterator queue_pos;
+  // Set when the transfer runs in curl (a queued transfer holds no handle, no file).
   CURL* easy = nullptr;
   curl_slist* header_lines = nullptr;
   header_collector headers;
   std::optional<body_sink> sink;
-  std::multimap<clock::time_point, transfer*>::iterator deadline;
   char errbuf[CURL_ERROR_SIZE] = {};
 
   transfer() = default;
@@ -98,8 +115,14 @@ struct curl_engine::impl {
   std::atomic<bool> stopping{false};
 
   // Everything below belongs to the I/O thread.
-  std::unordered_map<uint64_t, std::unique_ptr<transfer>> active;
+  // Every accepted request, queued or running, until it completes.
+  std::unordered_map<uint64_t, std::unique_ptr<transfer>> transfers;
   std::multimap<clock::time_point, transfer*> deadlines;
+  // Requests beyond a host's connection capacity wait here rather than in curl's own
+  // pending list, where each would hold an easy handle (~16 KiB buffer) and possibly
+  // an open file: memory stays proportional to connections, not to requests queued.
+  std::unordered_map<std::string, host_queue> hosts;
+  std::size_t per_host_limit = 0;  // 0: no limit
   std::vector<CURL*> idle_handles;
 
   impl(client_options o, completion_fn f) : opts(std::move(o)), on_done(std::move(f)) {
@@ -112,6 +135,11 @@ struct curl_engine::impl {
     curl_multi_setopt(multi, CURLMOPT_MAXCONNECTS, opts.max_total_connections);
     curl_multi_setopt(multi, CURLMOPT_PIPELINING,
                       opts.http2 ? long{CURLPIPE_MULTIPLEX} : long{CURLPIPE_NOTHING});
+    if (opts.http2)
+      curl_multi_setopt(multi, CURLMOPT_MAX_CONCURRENT_STREAMS, h2_streams_per_connection);
+    if (opts.max_host_connections > 0)
+      per_host_limit = static_cast<std::size_t>(opts.max_host_connections) *
+                       static_cast<std::size_t>(opts.http2 ? h2_streams_per_connection : 1);
     for (const auto& rule : opts.connect_to) {
       auto* next = curl_slist_append(connect_to, rule.c_str());
       if (next == nullptr) {
@@ -124,11 +152,12 @@ struct curl_engine::impl {
   }
 
   ~impl() {
-    for (auto& [id, t] : active) {
+    for (auto& [id, t] : transfers) {
+      if (t->easy == nullptr) continue;
       curl_multi_remove_handle(multi, t->easy);
       curl_easy_cleanup(t->easy);
     }
-    active.clear();  // body sinks remove their partial files
+    transfers.clear();  // body sinks remove their partial files
     for (auto* e : idle_handles) curl_easy_cleanup(e);
     curl_multi_cleanup(multi);
     curl_slist_free_all(connect_to);
@@ -172,9 +201,13 @@ struct curl_engine::impl {
     set(CURLOPT_PROTOCOLS_STR, "http,https");
     // Do not wait for a stuck resolver thread when a transfer is torn down.
     set(CURLOPT_QUICK_EXIT, 1L);
-    set(CURLOPT_TIMEOUT_MS, static_cast<long>(rq.timeout.count()));
-    set(CURLOPT_CONNECTTIMEOUT_MS,
-        static_cast<long>(std::min(opts.connect_timeout, rq.timeout).count()));
+    // The timeout counts from submission: a request that waited in its host's queue
+    // gets what is left.
+    auto left = std::max(std::chrono::milliseconds(1),
+                         std::chrono::duration_cast<std::chrono::milliseconds>(
+                           t.deadline_at - clock::now()));
+    set(CURLOPT_TIMEOUT_MS, static_cast<long>(left.count()));
+    set(CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(std::min(opts.connect_timeout, left).count()));
     set(CURLOPT_TCP_KEEPALIVE, 1L);
     if (opts.http2) {
       set(CURLOPT_HTTP_VERSION, long{CURL_HTTP_VERSION_2TLS});
@@ -227,62 +260,119 @@ struct curl_engine::impl {
     return rc;
   }
 
+  // Accepts a submission: checks it, then runs it or queues it behind its host.
   void start(submission&& s) {
+    const request& rq = s.req;
+    if (!is_supported_method(rq.method))
+      return complete(s.id, failed(failure::invalid_request,
+                                   "unsupported HTTP method \"" + rq.method + "\""));
+    if (!rq.body.empty() && !method_allows_body(rq.method))
+      return complete(s.id,
+                      failed(failure::invalid_request, rq.method + " requests carry no body"));
+    if (rq.timeout.count() <= 0)
+      return complete(s.id,
+                      failed(failure::invalid_request, "the request timeout must be positive"));
+    auto lines = curl_header_lines(rq.headers);
+    if (!lines.ok()) return complete(s.id, failed(failure::invalid_request, lines.error().message));
+
     auto t = std::make_unique<transfer>();
     t->id = s.id;
     t->req = std::move(s.req);
-    const request& rq = t->req;
-
-    if (!is_supported_method(rq.method))
-      return complete(t->id, failed(failure::invalid_request,
-                                    "unsupported HTTP method \"" + rq.method + "\""));
-    if (!rq.body.empty() && !method_allows_body(rq.method))
-      return complete(t->id,
-                      failed(failure::invalid_request, rq.method + " requests carry no body"));
-    if (rq.timeout.count() <= 0)
-      return complete(t->id,
-                      failed(failure::invalid_request, "the request timeout must be positive"));
-    auto lines = curl_header_lines(rq.headers);
-    if (!lines.ok()) return complete(t->id, failed(failure::invalid_request, lines.error().message));
     for (const auto& line : *lines) {
       auto* next = curl_slist_append(t->header_lines, line.c_str());
       if (next == nullptr) return complete(t->id, failed(failure::other, "out of memory"));
       t->header_lines = next;
     }
+    t->deadline_at = clock::now() + t->req.timeout;
+    t->deadline = deadlines.emplace(t->deadline_at + deadline_grace, t.get());
+    if (per_host_limit > 0) t->host_key = origin_key(t->req.url);
+    transfer* tp = t.get();
+    transfers.emplace(tp->id, std::move(t));
+
+    if (!tp->host_key.empty()) {
+      auto& host = hosts[tp->host_key];
+      if (host.running >= per_host_limit) {
+        tp->queued = true;
+        tp->queue_pos = host.waiting.insert(host.waiting.end(), tp);
+        return;
+      }
+      ++host.running;
+    }
+    if (auto err = launch(tp)) end(tp, std::move(*err));
+  }
+
+  // Hands a transfer to curl (its host slot, if any, already counted). On failure the
+  // transfer is untouched but for what it holds, and the reason is returned.
+  std::optional<response> launch(transfer* t) {
+    const request& rq = t->req;
     if (rq.body_file.empty()) {
       t->sink.emplace(body_sink::to_memory(rq.max_body));
     } else {
       auto sink = body_sink::to_file(rq.body_file, rq.max_body);
-      if (!sink.ok()) return complete(t->id, failed(failure::io, sink.error().message));
+      if (!sink.ok()) return failed(failure::io, sink.error().message);
       t->sink.emplace(std::move(sink).value());
     }
-
     t->easy = acquire_handle();
-    if (t->easy == nullptr) return complete(t->id, failed(failure::other, "curl_easy_init failed"));
+    if (t->easy == nullptr) return failed(failure::other, "curl_easy_init failed");
     if (auto rc = configure(*t); rc != CURLE_OK) {
       curl_easy_reset(t->easy);
       idle_handles.push_back(t->easy);
-      return complete(t->id, failed(failure::invalid_request,
-                                    std::string("cannot set up the request: ") +
-                                        curl_easy_strerror(rc)));
+      t->easy = nullptr;
+      return failed(failure::invalid_request,
+                    std::string("cannot set up the request: ") + curl_easy_strerror(rc));
     }
     if (auto mc = curl_multi_add_handle(multi, t->easy); mc != CURLM_OK) {
       curl_easy_cleanup(t->easy);
-      return complete(t->id, failed(failure::other, curl_multi_strerror(mc)));
+      t->easy = nullptr;
+      return failed(failure::other, curl_multi_strerror(mc));
     }
-    t->deadline = deadlines.emplace(clock::now() + rq.timeout + deadline_grace, t.get());
-    auto id = t->id;
-    active.emplace(id, std::move(t));
+    return std::nullopt;
   }
 
-  // Moves a finished transfer's outcome into a response and frees the transfer.
-  void finish(transfer* tp, CURLcode code) {
-    auto it = active.find(tp->id);
-    auto owned = std::move(it->second);
-    active.erase(it);
-    transfer& t = *owned;
-    deadlines.erase(t.deadline);
+  // Frees a transfer and its host slot (passing the slot to the next queued request of
+  // that host), then reports r.
+  void end(transfer* t, response&& r) {
+    auto it = transfers.find(t->id);
+    std::unique_ptr<transfer> owned = std::move(it->second);
+    transfers.erase(it);
+    deadlines.erase(t->deadline);
+    if (t->easy != nullptr) {
+      release_handle(t->easy);
+      t->easy = nullptr;
+    }
+    // Queued requests that could not even start; they end after this one, slot-less.
+    std::vector<std::pair<transfer*, response>> failed_to_start;
+    if (!t->host_key.empty()) {
+      auto h = hosts.find(t->host_key);
+      auto& host = h->second;
+      if (t->queued) {
+        host.waiting.erase(t->queue_pos);
+      } else {
+        bool passed = false;
+        while (!passed && !host.waiting.empty()) {
+          transfer* next = host.waiting.front();
+          host.waiting.pop_front();
+          next->queued = false;
+          if (auto err = launch(next)) {
+            next->host_key.clear();  // holds no slot any more
+            failed_to_start.emplace_back(next, std::move(*err));
+          } else {
+            passed = true;
+          }
+        }
+        if (!passed) --host.running;
+      }
+      if (host.running == 0 && host.waiting.empty()) hosts.erase(h);
+    }
+    auto id = t->id;
+    owned.reset();
+    complete(id, std::move(r));
+    for (auto& [next, err] : failed_to_start) end(next, std::move(err));
+  }
 
+  // Turns a transfer curl has finished into its response.
+  void finish(transfer* tp, CURLcode code) {
+    transfer& t = *tp;
     response r;
     long status = 0;
     long connects = 0;
@@ -325,27 +415,18 @@ struct curl_engine::impl {
       }
       t.sink->discard();
     }
-    release_handle(t.easy);
-    t.easy = nullptr;
-    auto id = t.id;
-    owned.reset();
-    complete(id, std::move(r));
+    end(tp, std::move(r));
   }
 
-  // The backstop: a transfer past its deadline (and the grace) ends as a timeout.
+  // The backstop: a transfer past its deadline (and the grace) ends as a timeout, be it
+  // still queued behind its host or stuck in curl.
   void expire_overdue() {
     auto now = clock::now();
     while (!deadlines.empty() && deadlines.begin()->first <= now) {
       transfer* t = deadlines.begin()->second;
-      auto it = active.find(t->id);
-      auto owned = std::move(it->second);
-      active.erase(it);
-      deadlines.erase(deadlines.begin());
-      release_handle(t->easy);
-      auto id = t->id;
-      auto ms = t->req.timeout.count();
-      owned.reset();
-      complete(id, failed(failure::timeout, "no answer within " + std::to_string(ms) + " ms"));
+      auto what = std::string(t->queued ? "still queued for a connection" : "no answer") +
+                  " after " + std::to_string(t->req.timeout.count()) + " ms";
+      end(t, failed(failure::timeout, std::move(what)));
     }
   }
 

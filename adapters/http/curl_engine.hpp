@@ -8,6 +8,10 @@
 //  - Every submitted request gets exactly one call of the completion function, on the
 //    I/O thread, no later than its timeout plus a short grace: either an HTTP answer or a
 //    response whose `fail` says why there is none. The function must not block.
+//  - Requests beyond a host's connection capacity (max_host_connections, times the
+//    streams per connection with HTTP/2) wait in a per-host FIFO inside the engine and
+//    hold no curl handle or file meanwhile; their timeout counts from submission. A busy
+//    or slow host never delays requests to other hosts (up to max_total_connections).
 //  - The destructor stops the I/O thread. Transfers still running are aborted (partial
 //    files removed) and get no completion: the owner answers its waiters itself. The
 //    destructor may run on the I/O thread (from inside the completion function, e.g. when

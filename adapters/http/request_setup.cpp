@@ -1,6 +1,10 @@
 #include "adapters/http/request_setup.hpp"
 
+#include <curl/curl.h>
+
 #include <array>
+#include <memory>
+#include <optional>
 
 #include "adapters/common/strings.hpp"
 
@@ -75,6 +79,26 @@ result<std::vector<std::string>> curl_header_lines(const header_list& headers) {
   for (std::string_view dflt : {"Accept", "Expect", "Content-Type"})
     if (!has_header(headers, dflt)) lines.push_back(std::string(dflt) + ":");
   return lines;
+}
+
+std::string origin_key(const std::string& url) {
+  struct url_free {
+    void operator()(CURLU* u) const { curl_url_cleanup(u); }
+  };
+  std::unique_ptr<CURLU, url_free> u(curl_url());
+  if (!u || curl_url_set(u.get(), CURLUPART_URL, url.c_str(), 0) != CURLUE_OK) return {};
+  auto part = [&](CURLUPart which, unsigned flags) -> std::optional<std::string> {
+    char* text = nullptr;
+    if (curl_url_get(u.get(), which, &text, flags) != CURLUE_OK) return std::nullopt;
+    std::string out(text);
+    curl_free(text);
+    return out;
+  };
+  auto scheme = part(CURLUPART_SCHEME, 0);
+  auto host = part(CURLUPART_HOST, 0);
+  auto port = part(CURLUPART_PORT, CURLU_DEFAULT_PORT);
+  if (!scheme || !host || !port) return {};
+  return str::to_lower(*scheme) + "://" + str::to_lower(*host) + ":" + *port;
 }
 
 }  // namespace fluxaws::http

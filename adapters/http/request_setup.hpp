@@ -34,4 +34,9 @@ bool is_http_token(std::string_view s);
 
 result<std::vector<std::string>> curl_header_lines(const header_list& headers);
 
+// "scheme://host:port" of a URL (scheme and host lower-cased, default port filled in),
+// the key under which requests queue for a host's connections; empty if the URL does
+// not parse (curl then reports the error itself).
+std::string origin_key(const std::string& url);
+
 }  // namespace fluxaws::http

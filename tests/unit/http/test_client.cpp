@@ -402,6 +402,42 @@ BOOST_AUTO_TEST_CASE(a_slow_answer_times_out_without_delaying_the_others) {
   BOOST_TEST(last[0].second.body == "released");
 }
 
+BOOST_AUTO_TEST_CASE(a_full_host_queues_its_requests_without_blocking_other_hosts) {
+  test_server busy;
+  test_server other;
+  auto opts = test_options();
+  opts.max_host_connections = 1;
+  auto c = client(opts);
+  std::vector<request> reqs;
+  auto parked = get(busy.base_url() + "/hold");  // takes busy's only connection
+  parked.timeout = 120s;
+  reqs.push_back(parked);
+  caf_fixture::burst b1(*this, c, std::move(reqs), 1);
+  BOOST_REQUIRE(wait_held(busy, 1));
+
+  // Behind it on the same host: queued, so it times out without reaching the server.
+  auto queued = get(busy.base_url() + "/echo");
+  queued.timeout = 300ms;
+  auto r = call(c, queued);
+  BOOST_TEST(r.fail == failure::timeout);
+  BOOST_TEST(r.error.find("queued") != std::string::npos);
+  BOOST_TEST(busy.requests() == 1u);
+  // Another host is served meanwhile.
+  for (int i = 0; i < 5; ++i) BOOST_TEST(call(c, get(other.base_url() + "/echo")).ok());
+  BOOST_TEST(stats(c).in_flight == 1u);
+
+  // Once the parked request is answered, the host's queue moves again.
+  caf_fixture::burst b2(*this, c, std::vector<request>(5, get(busy.base_url() + "/echo")), 1);
+  busy.release_held();
+  auto first = b1.collect(1);
+  BOOST_REQUIRE(first.size() == 1u);
+  BOOST_TEST(first[0].second.body == "released");
+  auto rest = b2.collect(5);
+  BOOST_REQUIRE(rest.size() == 5u);
+  for (auto& [idx, x] : rest) BOOST_TEST(x.ok());
+  BOOST_TEST(busy.connections() == 1u);
+}
+
 BOOST_AUTO_TEST_CASE(connection_refused) {
   refused_port nobody;
   auto c = client();

@@ -63,6 +63,15 @@ BOOST_AUTO_TEST_CASE(methods) {
   BOOST_TEST(!is_http_token("X(1)"));
 }
 
+BOOST_AUTO_TEST_CASE(origin_keys_group_requests_by_scheme_host_and_port) {
+  BOOST_TEST(origin_key("https://STS.us-east-1.amazonaws.com/?Action=x") ==
+             "https://sts.us-east-1.amazonaws.com:443");
+  BOOST_TEST(origin_key("HTTP://127.0.0.1:8080/echo") == "http://127.0.0.1:8080");
+  BOOST_TEST(origin_key("http://user:pw@registry.local/v2/") == "http://registry.local:80");
+  BOOST_TEST(origin_key("https://[::1]:8443/x") == "https://[::1]:8443");
+  BOOST_TEST(origin_key("not a url").empty());
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 BOOST_AUTO_TEST_SUITE(response_headers)
