@@ -37,7 +37,7 @@ std::string to_ascii(std::string_view s) {
 
 // Copies s into the field, NUL-terminating when there is room; longer input is cut.
 void put_string(std::string& blk, std::size_t off, std::size_t len, std::string_view s) {
-  std::memcpy(blk.data() + off, s.data(), std::min(len, s.size()));
+  if (!s.empty()) std::memcpy(blk.data() + off, s.data(), std::min(len, s.size()));  // empty views may be null
   if (s.size() < len) blk[off + s.size()] = '\0';
 }
 

@@ -93,14 +93,14 @@ class raw_tar {
  private:
   raw_tar& header(std::string_view name, char type, std::uint64_t size, unsigned mode, std::string_view link) {
     char b[512] = {};
-    std::memcpy(b, name.data(), std::min<std::size_t>(name.size(), 100));
+    if (!name.empty()) std::memcpy(b, name.data(), std::min<std::size_t>(name.size(), 100));
     std::snprintf(b + 100, 8, "%07o", mode);
     std::snprintf(b + 108, 8, "%07o", 0);
     std::snprintf(b + 116, 8, "%07o", 0);
     std::snprintf(b + 124, 12, "%011llo", static_cast<unsigned long long>(size));
     std::snprintf(b + 136, 12, "%011o", 0);
     b[156] = type;
-    std::memcpy(b + 157, link.data(), std::min<std::size_t>(link.size(), 100));
+    if (!link.empty()) std::memcpy(b + 157, link.data(), std::min<std::size_t>(link.size(), 100));
     std::memcpy(b + 257, "ustar\0" "00", 8);
     std::memset(b + 148, ' ', 8);
     unsigned sum = 0;
