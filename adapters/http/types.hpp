@@ -37,11 +37,15 @@ struct request {
   std::string url;
   header_list headers;
   std::string body;
+  // Whole-request deadline counted from submission, including any wait for a free
+  // connection to the host; must be positive.
   std::chrono::milliseconds timeout{30000};
   // In-memory bodies beyond this many bytes fail with body_too_large.
   std::size_t max_body = 16u << 20;
-  // When set, the body is streamed to this file (created or truncated) with a running
-  // SHA-256 instead of being kept in memory; max_body still bounds its size.
+  // When set, the body is streamed to this file with a running SHA-256 instead of being
+  // kept in memory; max_body still bounds its size. It is written to a temporary
+  // sibling and renamed into place when complete (also for non-2xx answers: check
+  // status); on any failure nothing is left behind and an existing file is untouched.
   std::string body_file;
   // Follow 3xx answers (registries redirect blob downloads to storage).
   bool follow_redirects = false;
