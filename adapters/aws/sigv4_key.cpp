@@ -37,12 +37,13 @@ struct key_shard {
       wipe(node.mapped());
     }
   }
-  ~key_shard() { clear_locked(); }
 };
 
+// Never destroyed: a thread still signing while static destructors run (an actor
+// system shutting down after main returns) must not find the cache gone.
 std::array<key_shard, kShards>& shards() {
-  static std::array<key_shard, kShards> all;
-  return all;
+  static auto* const all = new std::array<key_shard, kShards>();
+  return *all;
 }
 
 // Length-prefixed so that no two input tuples share an id.
