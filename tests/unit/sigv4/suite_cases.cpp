@@ -425,7 +425,9 @@ void check_botocore_case(const fs::path& req_file, case_outcome& out) {
 std::string relative_name(const fs::path& p, const fs::path& root) {
   std::error_code ec;
   fs::path rel = fs::relative(p, root, ec);
-  return ec || rel.empty() ? p.string() : rel.generic_string();
+  if (ec || rel.empty()) return p.string();
+  if (rel == ".") return p.filename().empty() ? p.parent_path().filename().string() : p.filename().string();
+  return rel.generic_string();
 }
 
 }  // namespace
@@ -451,6 +453,7 @@ suite_report run_sigv4_suite(const fs::path& dir) {
         req_files.push_back(p);
     }
   }
+  if (ec) report.walk_error = "walking " + dir.string() + " stopped early: " + ec.message();
   std::sort(case_dirs.begin(), case_dirs.end());
   std::sort(req_files.begin(), req_files.end());
 

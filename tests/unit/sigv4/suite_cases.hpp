@@ -28,6 +28,7 @@ struct case_outcome {
 
 struct suite_report {
   std::vector<case_outcome> cases;
+  std::string walk_error;  // set when the folder could not be walked to the end
   std::size_t checked() const;  // cases not skipped
   std::size_t failed() const;
   std::size_t skipped() const;
@@ -35,7 +36,8 @@ struct suite_report {
 };
 
 // Walks dir recursively (sorted, so output is stable). A missing or unreadable folder
-// yields a report with no cases.
+// yields a report with no cases; an error part-way sets walk_error (a partial walk
+// must not pass for a full one).
 suite_report run_sigv4_suite(const std::filesystem::path& dir);
 
 }  // namespace fluxaws::testsupport

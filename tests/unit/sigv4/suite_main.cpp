@@ -50,8 +50,10 @@ BOOST_AUTO_TEST_CASE(every_vector_in_the_suite_folder) {
       if (!c.skipped && !c.passed()) std::cout << " " << c.name;
     std::cout << "\n";
   }
+  if (!report.walk_error.empty()) std::cout << "error: " << report.walk_error << "\n";
   std::cout.flush();
 
+  BOOST_TEST(report.walk_error.empty(), report.walk_error);
   BOOST_TEST(report.checked() > 0, "no SigV4 test case found under " << dir.string() << ": checking nothing fails");
   BOOST_TEST(report.failed() == 0u, report.failed() << " of " << report.checked() << " SigV4 cases failed");
 }
