@@ -12,7 +12,8 @@
 //     removed (a trailing '/' is kept), then every byte but unreserved and '/' is encoded,
 //     '%' included: the wire path is encoded a second time (/a%20b -> /a%2520b).
 //   - query: split on '&', each key and value decoded then RFC 3986-encoded, sorted by
-//     encoded key then value; "a" and "a=" both become "a=". '+' is a literal plus.
+//     encoded key then value; "a" and "a=" both become "a=". '+' is a literal plus, and
+//     so is a '%' that starts no valid escape.
 //   - headers: names lower-cased, values trimmed with inner runs of whitespace folded to
 //     one space, duplicate names joined with ',' in order of appearance, sorted by name.
 //   - payload hash: hex SHA-256 of the body, or the literal given (UNSIGNED-PAYLOAD).

@@ -2,6 +2,9 @@
 // The rules are spelled out in sigv4.hpp.
 #include <algorithm>
 #include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
 
 #include "adapters/aws/sigv4.hpp"
 #include "adapters/aws/sigv4_detail.hpp"
@@ -70,7 +73,14 @@ std::string remove_dot_segments(std::string_view path) {
   return out;
 }
 
-// Decodes then re-encodes one query key or value; a malformed escape is taken literally.
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  return c - 'A' + 10;  // callers check is_hex first
+}
+
+// Decodes then re-encodes one query key or value. Each valid %XX is decoded; a '%' that
+// starts no valid escape is a literal percent sign (so "%41%zz" gives "A%25zz").
 std::string canonical_query_component(std::string_view raw) {
   bool plain = true;
   for (char c : raw) {
@@ -80,8 +90,17 @@ std::string canonical_query_component(std::string_view raw) {
     }
   }
   if (plain) return std::string(raw);  // the common case: nothing to decode or encode
-  if (auto decoded = enc::uri_decode(raw, /*plus_is_space=*/false)) return enc::uri_encode(*decoded);
-  return enc::uri_encode(raw);
+  std::string decoded;
+  decoded.reserve(raw.size());
+  for (std::size_t i = 0; i < raw.size(); ++i) {
+    if (raw[i] == '%' && i + 2 < raw.size() && is_hex(raw[i + 1]) && is_hex(raw[i + 2])) {
+      decoded.push_back(static_cast<char>((hex_value(raw[i + 1]) << 4) | hex_value(raw[i + 2])));
+      i += 2;
+    } else {
+      decoded.push_back(raw[i]);
+    }
+  }
+  return enc::uri_encode(decoded);
 }
 
 std::string_view trim_space(std::string_view v) {

@@ -62,6 +62,7 @@ BOOST_AUTO_TEST_CASE(s3_keeps_valid_escapes_and_encodes_the_rest_once) {
   BOOST_TEST(sigv4::canonical_uri("/100%", false) == "/100%25");
   BOOST_TEST(sigv4::canonical_uri("/100%zz", false) == "/100%25zz");
   BOOST_TEST(sigv4::canonical_uri("/%4", false) == "/%254");
+  BOOST_TEST(sigv4::canonical_uri("/%41%zz", false) == "/%41%25zz");
 }
 
 BOOST_AUTO_TEST_SUITE_END()
@@ -100,6 +101,7 @@ BOOST_AUTO_TEST_CASE(encodes_raw_input_and_keeps_already_encoded_input) {
   BOOST_TEST(sigv4::canonical_query("a=%7E%41") == "a=~A");  // unreserved escapes decode
   BOOST_TEST(sigv4::canonical_query("a=100%") == "a=100%25");  // malformed escape: literal
   BOOST_TEST(sigv4::canonical_query("a=%zz") == "a=%25zz");
+  BOOST_TEST(sigv4::canonical_query("a=%41%zz%4") == "a=A%25zz%254");  // escape by escape
   BOOST_TEST(sigv4::canonical_query("continuation-token=1ueGcxLPRx1Tr%2FXYExHnhbYLgveDs2J%2Fwm36Hy4vbOwM%3D&"
                                     "list-type=2&max-keys=2&prefix=dir%2F") ==
              "continuation-token=1ueGcxLPRx1Tr%2FXYExHnhbYLgveDs2J%2Fwm36Hy4vbOwM%3D&list-type=2&max-keys=2&"
