@@ -103,7 +103,9 @@ source_step imds_source::on_http(const http::response& r) {
       if (r.status == 404) return fail("no IAM role is attached to this instance (no instance profile)");
       if (r.status == 401) return fail("the session token was rejected (HTTP 401)", "ExpiredToken");
       if (r.status != 200) return fail("listing the instance's role answered HTTP " + std::to_string(r.status));
-      auto first = str::trim(r.body.substr(0, r.body.find('\n')));
+      // The first line names the role (trim() views into first_line, which must live on).
+      std::string first_line = r.body.substr(0, r.body.find('\n'));
+      auto first = str::trim(first_line);
       if (first.empty()) return fail("no IAM role is attached to this instance (empty role list)");
       if (!valid_role_name(first)) return fail("the role name IMDS listed is not a valid IAM role name");
       role_ = std::string(first);

@@ -239,9 +239,9 @@ BOOST_AUTO_TEST_CASE(async_kms_decrypt_and_ecr_token_from_an_actor) {
   credentials creds{"AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", "session", std::nullopt, "static"};
   auto kms_ep = *resolve_endpoint(service::kms, "us-east-1", {});
   auto ecr_ep = *resolve_endpoint(service::ecr, "us-east-1", {});
-  caf::actor reporter = self;
   auto http_handle = http;
-  sys.spawn([=](caf::event_based_actor* a) {
+  // The reporter goes in as a spawn argument: CAF 0.17 trips UBSan on argument-less spawns.
+  sys.spawn([=](caf::event_based_actor* a, caf::actor reporter) {
     kms::decrypt_params p;
     p.ciphertext_blob = "blob";
     async::kms_decrypt(a, http_handle, kms_ep, creds, p, std::chrono::seconds(5),
@@ -253,7 +253,7 @@ BOOST_AUTO_TEST_CASE(async_kms_decrypt_and_ecr_token_from_an_actor) {
                                          a->send(reporter, fetch_done::value, std::string("ecr"),
                                                  r.ok() ? r->username : r.error().message);
                                        });
-  });
+  }, caf::actor(self));
   std::map<std::string, std::string> results;
   int i = 0;
   self->receive_for(i, 2)([&](fetch_done, const std::string& what, const std::string& value) { results[what] = value; });
@@ -276,9 +276,8 @@ BOOST_AUTO_TEST_CASE(async_transport_failure_names_the_operation) {
     return r;
   };
   auto sts_ep = *resolve_endpoint(service::sts, "eu-west-1", {});
-  caf::actor reporter = self;
   auto http_handle = http;
-  sys.spawn([=](caf::event_based_actor* a) {
+  sys.spawn([=](caf::event_based_actor* a, caf::actor reporter) {
     sts::web_identity_params p;
     p.role_arn = "arn:aws:iam::1:role/r";
     p.role_session_name = "s";
@@ -288,7 +287,7 @@ BOOST_AUTO_TEST_CASE(async_transport_failure_names_the_operation) {
                                            a->send(reporter, fetch_done::value, r.ok() ? std::string() : r.error().code,
                                                    r.ok() ? std::string() : r.error().message);
                                          });
-  });
+  }, caf::actor(self));
   self->receive([&](fetch_done, const std::string& code, const std::string& message) {
     BOOST_TEST(code == "connection_refused");
     BOOST_TEST(message.find("STS AssumeRoleWithWebIdentity") != std::string::npos);
