@@ -25,7 +25,7 @@
 #include <string>
 
 #include "adapters/common/result.hpp"
-#include "tests/emulator/asio.hpp"
+#include "tests/emulator/registry/asio_types.hpp"
 #include "tests/emulator/http_types.hpp"
 
 namespace emu::registry {

@@ -200,19 +200,23 @@ asio::awaitable<http_response> registry_front::handle(const http_request& req, c
                                          ctx.account + "'"),
                       r.operation);
   }
-  co_return respond(co_await dispatch(req, ctx, r, authorization, query), r.operation);
+  // (No co_await inside a switch or a nested scope: g++ 12 miscompiles some of those.)
+  http_response res;
+  if (r.path.kind == endpoint::tags_list) {
+    res = co_await list_tags(req, ctx, r, query);
+  } else {
+    res = co_await forward(req, ctx, r, upstream_target(r, query));
+  }
+  co_return respond(std::move(res), r.operation);
 }
 
-asio::awaitable<http_response> registry_front::dispatch(const http_request& req, const front_context& ctx, const route& r,
-                                                        const std::string&, std::string_view query) {
+std::string registry_front::upstream_target(const route& r, std::string_view query) {
   const std::string base = "/v2/" + r.backing + "/";
   switch (r.path.kind) {
-    case endpoint::tags_list:
-      co_return co_await list_tags(req, ctx, r, query);
     case endpoint::manifest:
-      co_return co_await forward(req, ctx, r, base + "manifests/" + r.path.reference);
+      return base + "manifests/" + r.path.reference;
     case endpoint::blob:
-      co_return co_await forward(req, ctx, r, base + "blobs/" + r.path.reference);
+      return base + "blobs/" + r.path.reference;
     case endpoint::upload_start: {
       // Cross-repository mounts would need the source repository's permission: start a
       // plain upload instead (allowed by the distribution spec).
@@ -223,13 +227,12 @@ asio::awaitable<http_response> registry_front::dispatch(const http_request& req,
         kept += kept.empty() ? "?" : "&";
         kept += pair;
       }
-      co_return co_await forward(req, ctx, r, base + "blobs/uploads/" + kept);
+      return base + "blobs/uploads/" + kept;
     }
     case endpoint::upload_session:
-      co_return co_await forward(req, ctx, r,
-                                 base + "blobs/uploads/" + r.path.reference + (query.empty() ? "" : "?" + std::string(query)));
+      return base + "blobs/uploads/" + r.path.reference + (query.empty() ? "" : "?" + std::string(query));
     default:
-      co_return error_response(req, 404, "NAME_INVALID", "invalid registry API path");
+      return {};
   }
 }
 

@@ -39,7 +39,7 @@
 #include <string_view>
 #include <vector>
 
-#include "tests/emulator/asio.hpp"
+#include "tests/emulator/registry/asio_types.hpp"
 #include "tests/emulator/http_types.hpp"
 #include "tests/emulator/registry/registry_client.hpp"
 #include "tests/emulator/registry/seed_types.hpp"
@@ -89,8 +89,7 @@ class registry_front {
 
  private:
   struct route;
-  asio::awaitable<http_response> dispatch(const http_request& req, const front_context& ctx, const route& r,
-                                          const std::string& authorization, std::string_view query);
+  static std::string upstream_target(const route& r, std::string_view query);
   asio::awaitable<http_response> list_tags(const http_request& req, const front_context& ctx, const route& r,
                                            std::string_view query);
   http_response catalog(const http_request& req, const front_context& ctx, const std::string& authorization,

@@ -42,6 +42,8 @@ std::string config_yaml(const fs::path& storage, std::uint16_t port) {
     << "log:\n  level: warn\n  accesslog:\n    disabled: true\n"
     << "storage:\n  filesystem:\n    rootdirectory: " << storage.string() << "\n"
     << "  delete:\n    enabled: true\n"
+    // Blob descriptors cached in memory: a manifest PUT checks each blob it references.
+    << "  cache:\n    blobdescriptor: inmemory\n"
     << "  maintenance:\n    uploadpurging:\n      enabled: false\n"
     << "http:\n  addr: 127.0.0.1:" << port << "\n"
     // Relative Location headers let the front rewrite them to the ECR host.

@@ -116,7 +116,10 @@ asio::awaitable<fluxaws::status> put_manifest(registry_client& client, const rep
 asio::awaitable<bool> already_present(registry_client& client, const repository_content& repo, counters& count) {
   ++count.requests;
   auto res = co_await client.send(make_request(http::verb::get, "/v2/" + repo.backing_name + "/tags/list"));
-  if (!res || res->result_int() != 200) co_return false;
+  if (!res) co_return false;
+  // docker-registry does not know a repository without tags: nothing to check then.
+  if (res->result_int() == 404 && repo.manifests.empty()) co_return true;
+  if (res->result_int() != 200) co_return false;
   auto doc = fluxaws::json::parse(res->body());
   if (!doc) co_return false;
   std::set<std::string> listed;

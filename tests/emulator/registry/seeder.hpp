@@ -21,7 +21,7 @@
 #include <vector>
 
 #include "adapters/common/result.hpp"
-#include "tests/emulator/asio.hpp"
+#include "tests/emulator/registry/asio_types.hpp"
 #include "tests/emulator/registry/registry_client.hpp"
 #include "tests/emulator/registry/seed_content.hpp"
 #include "tests/emulator/registry/seed_types.hpp"
