@@ -90,6 +90,7 @@ std::string env_file_text(const world& w, const ready_info& r) {
   out += "export NODE_EXTRA_CA_CERTS=" + shell_quote(ca) + "\n";
   out += "export AWS_EC2_METADATA_SERVICE_ENDPOINT=" + http + "\n";
   out += "export AWS_REGION=" + w.regions.front() + "\n";
+  out += "export AWS_DEFAULT_REGION=" + w.regions.front() + "\n";
   out += "export FLUXAWS_EMULATOR=" + r.listen_host + ":" + std::to_string(r.port) + "\n";
   out += "export FLUXAWS_EMULATOR_CA=" + shell_quote(ca) + "\n";
   out += "export FLUXAWS_EMULATOR_CONFIG=" + shell_quote(r.state_dir + "/fluxaws.yaml") + "\n";

@@ -171,17 +171,19 @@ std::string fold_header_value(std::string_view v) {
 std::string canonical_uri_from_wire(std::string_view wire_path, bool normalize) {
   if (wire_path.empty()) return "/";
   if (wire_path == "/") return "/";
-  std::string raw = decode_or_raw(wire_path);
-  if (!normalize) return fluxaws::enc::uri_encode(raw, true);
-  auto norm = remove_dot_segments(raw);
-  return fluxaws::enc::uri_encode(fluxaws::enc::uri_encode(norm, true), true);
+  // S3: the key, decoded, encoded once (tolerates lower-case escapes from clients).
+  if (!normalize) return fluxaws::enc::uri_encode(decode_or_raw(wire_path), true);
+  // Others: the path as it travelled (already encoded once by the client), normalized
+  // and encoded again — AWS's "encode twice".
+  return fluxaws::enc::uri_encode(remove_dot_segments(wire_path), true);
 }
 
-std::string canonical_query_from_wire(std::string_view wire_query, bool drop_signature) {
+std::string canonical_query_from_wire(std::string_view wire_query, bool drop_signature, bool drop_token) {
   if (wire_query.empty()) return {};
   std::vector<std::pair<std::string, std::string>> params;
   for (auto& [k, v] : split_query(wire_query)) {
     if (drop_signature && k == "X-Amz-Signature") continue;
+    if (drop_token && k == "X-Amz-Security-Token") continue;
     params.emplace_back(fluxaws::enc::uri_encode(decode_or_raw(k)), fluxaws::enc::uri_encode(decode_or_raw(v)));
   }
   std::sort(params.begin(), params.end());
@@ -357,12 +359,13 @@ verify_result verify(const http_request& req, const credential_store& store, con
     r.payload_hash = req.body().empty() ? std::string(kEmptySha) : sha256_hex_fast(req.body());
   }
 
-  // 6. Canonical request.
-  std::string& creq = r.canonical_request;
+  // 6. Canonical request (the query part goes in last, so it can be swapped below).
+  std::string head;
+  head.reserve(128);
+  head.append(std::string_view(req.method_string().data(), req.method_string().size())).push_back('\n');
+  head.append(canonical_uri_from_wire(wire_path, in.normalize_path)).push_back('\n');
+  std::string creq;
   creq.reserve(512);
-  creq.append(std::string_view(req.method_string().data(), req.method_string().size())).push_back('\n');
-  creq.append(canonical_uri_from_wire(wire_path, in.normalize_path)).push_back('\n');
-  creq.append(canonical_query_from_wire(wire_query, r.presigned)).push_back('\n');
   bool host_signed = false;
   for (auto name : fluxaws::str::split(signed_headers, ';')) {
     if (name == "host") host_signed = true;
@@ -382,16 +385,27 @@ verify_result verify(const http_request& req, const credential_store& store, con
   creq.append(r.payload_hash);
 
   // 7. String to sign and signature.
-  std::string& sts = r.string_to_sign;
-  sts.reserve(160);
-  sts.append(kAlgorithm).push_back('\n');
-  sts.append(amz_date).push_back('\n');
-  sts.append(parts[1]).push_back('/');
-  sts.append(parts[2]).push_back('/');
-  sts.append(parts[3]).append("/aws4_request\n");
-  sts.append(sha256_hex_fast(creq));
-  auto expected = hex_of(signing_key(key->secret, parts[1], parts[2], parts[3]).sign(sts));
-  if (signature.size() != expected.size() || CRYPTO_memcmp(signature.data(), expected.data(), expected.size()) != 0) {
+  const auto& key_hmac = signing_key(key->secret, parts[1], parts[2], parts[3]);
+  auto matches = [&](bool drop_token) {
+    r.canonical_request = head;
+    r.canonical_request.append(canonical_query_from_wire(wire_query, r.presigned, drop_token)).push_back('\n');
+    r.canonical_request.append(creq);
+    std::string& sts = r.string_to_sign;
+    sts.clear();
+    sts.reserve(160);
+    sts.append(kAlgorithm).push_back('\n');
+    sts.append(amz_date).push_back('\n');
+    sts.append(parts[1]).push_back('/');
+    sts.append(parts[2]).push_back('/');
+    sts.append(parts[3]).append("/aws4_request\n");
+    sts.append(sha256_hex_fast(r.canonical_request));
+    auto expected = hex_of(key_hmac.sign(sts));
+    return signature.size() == expected.size() &&
+           CRYPTO_memcmp(signature.data(), expected.data(), expected.size()) == 0;
+  };
+  // A presigned URL may carry its session token unsigned (added after signing).
+  if (!matches(false) && !(r.presigned && !token.empty() && matches(true))) {
+    if (r.presigned && !token.empty()) matches(false);  // report the usual canonical form
     std::string msg = "The request signature we calculated does not match the signature you provided. Check your AWS "
                       "Secret Access Key and signing method. Consult the service documentation for details.";
     return fail(auth_error::bad_signature, msg);

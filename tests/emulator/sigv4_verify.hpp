@@ -9,9 +9,11 @@
 //     (date, region, service, aws4_request), access key, session token (missing,
 //     unknown, expired), payload hash (x-amz-content-sha256 when present; a hex value
 //     must match the body), signature (constant-time compare).
-//   - Canonicalization is rebuilt from the wire: the path is decoded then re-encoded
-//     (once and not normalized for S3; normalized and encoded twice otherwise), the
-//     query decoded/re-encoded/sorted, signed headers trimmed and folded.
+//   - Canonicalization is rebuilt from the wire: for S3 the path is decoded and encoded
+//     once, not normalized; otherwise the wire path (encoded once by the client) is
+//     normalized and encoded again. The query is decoded/re-encoded/sorted, signed
+//     headers trimmed and folded. A presigned URL whose session token was added after
+//     signing (aws-c-auth's omit_session_token) also verifies.
 //   - Signing keys are cached per (secret, day, region, service) per thread.
 //   - The canonical request and string to sign are returned for S3's
 //     SignatureDoesNotMatch body; they hold no secret.
@@ -81,7 +83,7 @@ bool is_signed(const http_request& req);
 
 // Building blocks (exposed for tests).
 std::string canonical_uri_from_wire(std::string_view wire_path, bool normalize);
-std::string canonical_query_from_wire(std::string_view wire_query, bool drop_signature);
+std::string canonical_query_from_wire(std::string_view wire_query, bool drop_signature, bool drop_token = false);
 std::string fold_header_value(std::string_view v);
 
 }  // namespace emu::sigv4

@@ -9,7 +9,7 @@ namespace {
 
 iam::policy policy(const char* text) {
   auto p = iam::parse_policy_text(text);
-  BOOST_REQUIRE_MESSAGE(p.ok(), p.ok() ? "" : p.error().message);
+  BOOST_REQUIRE_MESSAGE(p.ok(), (p.ok() ? "" : p.error().message));
   return p.value();
 }
 

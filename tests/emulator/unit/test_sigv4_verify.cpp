@@ -216,7 +216,8 @@ BOOST_AUTO_TEST_CASE(canonical_pieces) {
   BOOST_TEST(sigv4::canonical_uri_from_wire("/a/./b/../c//d/", true) == "/a/c/d/");
   BOOST_TEST(sigv4::canonical_uri_from_wire("/a/./b/../c//d/", false) == "/a/./b/../c//d/");
   BOOST_TEST(sigv4::canonical_uri_from_wire("/dir/b%20c%2Bd.txt", false) == "/dir/b%20c%2Bd.txt");
-  BOOST_TEST(sigv4::canonical_uri_from_wire("/example space/", true) == "/example%2520space/");
+  BOOST_TEST(sigv4::canonical_uri_from_wire("/example space/", true) == "/example%20space/");
+  BOOST_TEST(sigv4::canonical_uri_from_wire("/a%20b", true) == "/a%2520b");  // encoded twice
   BOOST_TEST(sigv4::canonical_query_from_wire("b=2&a=1&a=0&c", false) == "a=0&a=1&b=2&c=");
   BOOST_TEST(sigv4::canonical_query_from_wire("X-Amz-Signature=abc&a=1", true) == "a=1");
   BOOST_TEST(sigv4::fold_header_value("  a   b \t c  ") == "a b c");

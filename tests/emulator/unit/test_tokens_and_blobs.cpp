@@ -46,7 +46,7 @@ json::value claims(const std::string& sub, const std::string& aud, int64_t exp_o
 const world& conformance() {
   static world w = [] {
     auto r = load_world(worlds_dir() + "/conformance.yaml");
-    BOOST_REQUIRE_MESSAGE(r.ok(), r.ok() ? "" : r.error().message);
+    BOOST_REQUIRE_MESSAGE(r.ok(), (r.ok() ? "" : r.error().message));
     return std::move(r.value());
   }();
   return w;

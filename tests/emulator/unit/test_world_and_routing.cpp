@@ -34,7 +34,7 @@ BOOST_AUTO_TEST_SUITE(world_file)
 
 BOOST_AUTO_TEST_CASE(conformance_world_has_the_issue_identifiers) {
   auto r = load_world(worlds_dir() + "/conformance.yaml");
-  BOOST_REQUIRE_MESSAGE(r.ok(), r.ok() ? "" : r.error().message);
+  BOOST_REQUIRE_MESSAGE(r.ok(), (r.ok() ? "" : r.error().message));
   const auto& w = r.value();
   BOOST_TEST(w.accounts.front() == "111122223333");
   BOOST_TEST((w.regions == std::vector<std::string>{"us-east-1", "eu-west-1"}));
