@@ -33,9 +33,9 @@ struct call_options {
 };
 
 struct ping_request {
-  repository_ref repo;  // only the registry is used
-  registry_auth auth;
-  call_options opts;
+  repository_ref repo{};  // only the registry is used
+  registry_auth auth{};
+  call_options opts{};
 };
 
 struct ping_result {
@@ -44,9 +44,9 @@ struct ping_result {
 };
 
 struct list_tags_request {
-  repository_ref repo;
-  registry_auth auth;
-  call_options opts;
+  repository_ref repo{};
+  registry_auth auth{};
+  call_options opts{};
   std::size_t page_size = 1000;   // "n"; ECR serves at most 1000 per page; 0 = registry default
   std::size_t max_pages = 10000;  // refuse to follow more pages than this
 };
@@ -57,14 +57,14 @@ struct tag_list {
 };
 
 struct manifest_request {
-  repository_ref repo;
-  std::string reference;  // tag or digest
-  registry_auth auth;
-  call_options opts;
-  std::string accept;  // Accept header; empty = OCI + Docker manifests and indexes
+  repository_ref repo{};
+  std::string reference{};  // tag or digest
+  registry_auth auth{};
+  call_options opts{};
+  std::string accept{};  // Accept header; empty = OCI + Docker manifests and indexes
   // When set and the answer is an index, the manifest for this platform is selected
   // and fetched by digest (the index's digest is reported as index_digest).
-  std::optional<oci::platform> platform;
+  std::optional<oci::platform> platform{};
   std::size_t max_bytes = default_max_manifest_bytes;
 };
 
@@ -78,11 +78,11 @@ struct manifest_result {
 };
 
 struct head_request {
-  repository_ref repo;
-  std::string reference;  // tag or digest
-  registry_auth auth;
-  call_options opts;
-  std::string accept;  // empty = all four manifest types
+  repository_ref repo{};
+  std::string reference{};  // tag or digest
+  registry_auth auth{};
+  call_options opts{};
+  std::string accept{};  // empty = all four manifest types
 };
 
 struct manifest_head {
@@ -92,13 +92,13 @@ struct manifest_head {
 };
 
 struct blob_request {
-  repository_ref repo;
-  std::string digest;  // sha256 (verified while streaming)
-  registry_auth auth;
-  call_options opts;
-  std::string dest;  // file to write; replaced on success, absent after any failure
+  repository_ref repo{};
+  std::string digest{};  // sha256 (verified while streaming)
+  registry_auth auth{};
+  call_options opts{};
+  std::string dest{};  // file to write; replaced on success, absent after any failure
   uint64_t max_bytes = 0;                // cap; required (> 0)
-  std::optional<uint64_t> expected_size;  // the descriptor's size, when known
+  std::optional<uint64_t> expected_size{};  // the descriptor's size, when known
 };
 
 struct blob_result {
