@@ -119,6 +119,25 @@ asio::awaitable<dispatch_result> emulator::dispatch(const http_request& req, con
     co_return dispatch_result{http_response{}, fault_kind::reset};
   }
 
+  // The registry is the only asynchronous service. It is handled outside the switch
+  // below: g++ 12 miscompiles co_await inside a switch (a double free).
+  if (rt.service == service_kind::registry) {
+    if (!registry_) {
+      calls_.add(service, "Unknown", "", 503);
+      co_return dispatch_result{registry::error_response(req, 503, "UNAVAILABLE", "this emulator runs without a registry"),
+                                plan.fault};
+    }
+    auto fc = registry::make_front_context(req, rc, world_.accounts.front(), world_.regions.front());
+    if (!fc) {
+      calls_.add(service, "Unknown", "", 404);
+      co_return dispatch_result{registry::error_response(req, 404, "NAME_UNKNOWN", "no registry at this host"),
+                                plan.fault};
+    }
+    // The front counts its own calls (with ECR-style operation names).
+    http_response proxied = co_await registry_->handle(req, *fc);
+    co_return dispatch_result{std::move(proxied), plan.fault};
+  }
+
   call_record rec;
   http_response res;
   switch (rt.service) {
@@ -128,22 +147,6 @@ asio::awaitable<dispatch_result> emulator::dispatch(const http_request& req, con
     case service_kind::s3: res = s3_->handle(req, rt, rec); break;
     case service_kind::imds: res = imds_->handle(req, rec); break;
     case service_kind::pod_identity: res = pods_->handle(req, rec); break;
-    case service_kind::registry: {
-      if (!registry_) {
-        res = registry::error_response(req, 503, "UNAVAILABLE", "this emulator runs without a registry");
-        calls_.add(service, "Unknown", "", 503);
-        co_return dispatch_result{std::move(res), plan.fault};
-      }
-      auto fc = registry::make_front_context(req, rc, world_.accounts.front(), world_.regions.front());
-      if (!fc) {
-        res = registry::error_response(req, 404, "NAME_UNKNOWN", "no registry at this host");
-        calls_.add(service, "Unknown", "", 404);
-        co_return dispatch_result{std::move(res), plan.fault};
-      }
-      // The front counts its own calls (with ECR-style operation names).
-      res = co_await registry_->handle(req, *fc);
-      co_return dispatch_result{std::move(res), plan.fault};
-    }
     default: break;
   }
   calls_.add(service, rec.operation, rec.principal, static_cast<int>(res.result_int()));
