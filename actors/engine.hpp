@@ -8,7 +8,9 @@
 #include <memory>
 #include <string>
 
+#include "actors/identity.hpp"
 #include "actors/protocol.hpp"
+#include "adapters/http/client.hpp"
 #include "actors/resource_index.hpp"
 
 namespace fluxaws::actors {
@@ -40,6 +42,8 @@ struct engine {
   std::shared_ptr<resource_index> resources = std::make_shared<resource_index>();
   std::shared_ptr<artifact_store> storage;
   blocking_pool_actor pool;
+  http::client_actor http;
+  identity_registry_actor identities;
   std::map<std::string, gate_actor, std::less<>> gates;  // per kind; absent = no cap
   // Wall clock as RFC 3339 (injectable for tests).
   std::function<std::string()> now;
