@@ -51,43 +51,6 @@ result<std::string> hex_of_digest(std::string_view d) {
 
 }  // namespace
 
-// ---- artifact record ----------------------------------------------------------
-
-json::value artifact::to_json() const {
-  json::value v = json::value::make_object();
-  v["path"] = path;
-  v["url"] = url;
-  v["revision"] = revision;
-  if (!digest.empty()) v["digest"] = digest;
-  v["lastUpdateTime"] = timefmt::rfc3339(last_update_time);
-  v["size"] = static_cast<int64_t>(size);
-  if (!metadata.empty()) {
-    json::value m = json::value::make_object();
-    for (const auto& [k, val] : metadata) m[k] = val;
-    v["metadata"] = std::move(m);
-  }
-  return v;
-}
-
-std::optional<artifact> artifact::from_json(const json::value& v) {
-  if (!v.is_object() || !v.find("path") || !v.find("revision")) return std::nullopt;
-  artifact a;
-  a.path = v.find("path")->as_string();
-  a.revision = v.find("revision")->as_string();
-  if (auto* u = v.find("url")) a.url = u->as_string();
-  if (auto* d = v.find("digest")) a.digest = d->as_string();
-  if (auto* s = v.find("size")) a.size = s->as_int();
-  if (auto* t = v.find("lastUpdateTime")) {
-    auto parsed = timefmt::parse_rfc3339(t->as_string());
-    if (!parsed) return std::nullopt;
-    a.last_update_time = *parsed;
-  }
-  if (auto* m = v.find("metadata")) {
-    for (const auto& [k, val] : m->as_object()) a.metadata[k] = val.as_string();
-  }
-  return a;
-}
-
 // ---- naming ---------------------------------------------------------------------
 
 result<std::string> artifact_dir(const object_ref& obj) {

@@ -38,6 +38,7 @@
 #include <string_view>
 #include <vector>
 
+#include "actors/artifact_store.hpp"
 #include "adapters/archive/tar_gz_writer.hpp"
 #include "adapters/common/json.hpp"
 #include "adapters/common/result.hpp"
@@ -45,26 +46,8 @@
 
 namespace fluxaws::runtime {
 
-struct object_ref {
-  std::string kind;  // "Bucket", "OCIRepository"; lower-cased in paths
-  std::string ns;
-  std::string name;
-};
-
-// Flux's status.artifact (meta.Artifact).
-struct artifact {
-  std::string path;      // relative to the storage root
-  std::string url;
-  std::string revision;
-  std::string digest;    // "sha256:<hex>" of the stored file
-  timefmt::sys_time last_update_time{};
-  std::int64_t size = 0;
-  std::map<std::string, std::string> metadata;  // e.g. OCI annotations; omitted when empty
-
-  // {"path","url","revision","digest","lastUpdateTime","size"[,"metadata"]}, Flux's order.
-  json::value to_json() const;
-  static std::optional<artifact> from_json(const json::value& v);
-};
+using object_ref = actors::artifact_owner;
+using artifact = actors::artifact;
 
 inline constexpr std::string_view latest_link_name = "latest.tar.gz";
 
@@ -84,39 +67,39 @@ struct storage_options {
   std::function<timefmt::sys_time()> clock;                     // default: system_clock::now
 };
 
-class artifact_storage {
+class artifact_storage final : public actors::artifact_store {
  public:
   // Creates the root when missing, removes leftover temp files, counts bytes stored.
   static result<std::unique_ptr<artifact_storage>> open(storage_options opts);
-  ~artifact_storage();
+  ~artifact_storage() override;
 
   // Archives dir (reproducibly; filter leaves entries out) as the revision's artifact,
   // then points latest.tar.gz at it.
   result<artifact> store_directory(const object_ref& obj, std::string_view revision, const std::filesystem::path& dir,
-                                   const archive::archive_filter& filter = {});
+                                   const archive::archive_filter& filter = {}) override;
   // Stores an already-built file byte for byte (OCIRepository "copy"). With
   // expected_digest ("sha256:<hex>"), a mismatch stores nothing and is an error.
   result<artifact> store_file(const object_ref& obj, std::string_view revision, const std::filesystem::path& file,
-                              std::string_view expected_digest = {});
+                              std::string_view expected_digest = {}) override;
   result<artifact> store_bytes(const object_ref& obj, std::string_view revision, std::string_view data,
-                               std::string_view expected_digest = {});
+                               std::string_view expected_digest = {}) override;
 
   // Removes the object's old artifacts (see above), never `current`. Returns the
   // removed paths, relative to the root.
-  result<std::vector<std::string>> garbage_collect(const object_ref& obj, const artifact& current);
+  result<std::vector<std::string>> garbage_collect(const object_ref& obj, const artifact& current) override;
   // Removes the object's whole directory (the object was deleted).
-  status remove_object(const object_ref& obj);
+  status remove_object(const object_ref& obj) override;
 
   // A regular file exists at the artifact's path (not through a symlink).
-  bool exists(const artifact& a) const;
+  bool exists(const artifact& a) const override;
   // Re-reads the file and compares its SHA-256 with a.digest.
-  status verify(const artifact& a) const;
-  std::filesystem::path local_path(const artifact& a) const;  // empty when a.path is unsafe
-  std::string url_for(std::string_view rel_path) const;
+  status verify(const artifact& a) const override;
+  std::filesystem::path local_path(const artifact& a) const override;  // empty when a.path is unsafe
+  std::string url_for(std::string_view rel_path) const override;
   // URL of the object's latest.tar.gz.
-  result<std::string> latest_url(const object_ref& obj) const;
+  result<std::string> latest_url(const object_ref& obj) const override;
 
-  std::uint64_t bytes_stored() const { return bytes_.load(); }
+  std::uint64_t bytes_stored() const override { return bytes_.load(); }
   std::size_t temp_files_swept() const { return swept_; }
   const std::filesystem::path& root() const { return opts_.root; }
 
