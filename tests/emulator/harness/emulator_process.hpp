@@ -24,6 +24,7 @@ struct emulator_options {
   std::string world;
   std::vector<std::string> extra_args;  // e.g. --no-registry, --threads 1
   std::chrono::seconds ready_timeout{600};
+  int cpu = -1;  // >= 0: pin the emulator to this CPU (benchmarks: "one core")
 };
 
 class emulator_process {
