@@ -147,6 +147,31 @@ BOOST_AUTO_TEST_CASE(pagination_link_to_another_registry_is_refused) {
   BOOST_TEST(other_server.requests().empty());
 }
 
+BOOST_AUTO_TEST_CASE(blob_redirect_to_storage_carries_no_credentials) {
+  // As ECR does: the blob answer is a redirect to pre-signed storage elsewhere.
+  fake_server storage{[this](const fake_request&) { return fake_reply{200, {}, reg.content.layer}; }};
+  fake_server redirecting{[this, &storage, fwd = forward_to(live().process.port())](const fake_request& r) {
+    if (r.header("authorization") != expected) return unauthorized(R"(Basic realm="x")");
+    if (r.target.find("/blobs/") != std::string::npos)
+      return fake_reply{307, {{"Location", storage.origin() + "/layer?X-Amz-Signature=abc"}}, ""};
+    return fwd(r);
+  }};
+  blob_request b;
+  b.repo = repo_at(redirecting.authority(), reg.content.repo);
+  b.digest = "sha256:" + digest::sha256_hex(reg.content.layer);
+  b.auth = registry_auth::basic("AWS", ecr_password, true);
+  b.opts = local();
+  b.dest = tmp.file("layer");
+  b.max_bytes = 1 << 20;
+  auto r = ask<blob_result>(fetch_blob_atom::value, b);
+  BOOST_REQUIRE_MESSAGE(r.ok(), r.error.to_string());
+  BOOST_TEST((read_file(b.dest) == reg.content.layer));
+  auto at_storage = storage.requests();
+  BOOST_REQUIRE_EQUAL(at_storage.size(), 1u);
+  BOOST_TEST(at_storage[0].target == "/layer?X-Amz-Signature=abc");
+  BOOST_TEST(at_storage[0].header("authorization").empty());
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 // ---- Bearer ----------------------------------------------------------------------------

@@ -144,6 +144,19 @@ BOOST_AUTO_TEST_CASE(blob_over_the_cap) {
   BOOST_TEST(tmp.entries() == 0u);
 }
 
+BOOST_AUTO_TEST_CASE(unwritable_destination_is_an_io_error) {
+  blob_request b;
+  b.repo = repo;
+  b.digest = sha(reg.content.layer);
+  b.opts = local();
+  b.dest = tmp.file("no-such-dir/layer.tgz");
+  b.max_bytes = 1 << 20;
+  auto r = ask<blob_result>(fetch_blob_atom::value, b);
+  BOOST_REQUIRE(!r.ok());
+  BOOST_TEST(r.error.code == errc::io_error, r.error.to_string());
+  BOOST_TEST(r.error.message.find("no-such-dir") != std::string::npos);
+}
+
 BOOST_AUTO_TEST_CASE(registry_errors_are_named) {
   auto tag = ask<manifest_result>(get_manifest_atom::value,
                                   manifest_request{repo, "v9.9.9", registry_auth::anonymous(), local()});
