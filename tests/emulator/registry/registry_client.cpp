@@ -54,6 +54,7 @@ asio::awaitable<fluxaws::result<http_response>> registry_client::send(http_reque
   req.prepare_payload();
   const bool head = req.method() == http::verb::head;
   const std::string what = std::string(req.method_string()) + " " + std::string(req.target());
+  ++sent_;
 
   for (int attempt = 0;; ++attempt) {
     beast::error_code ec;

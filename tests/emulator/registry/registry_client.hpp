@@ -52,6 +52,7 @@ class registry_client {
   const asio::any_io_executor& executor() const { return executor_; }
   std::size_t idle_connections() const;
   std::uint64_t connections_opened() const { return opened_.load(); }
+  std::uint64_t requests_sent() const { return sent_.load(); }
   // Closes the pooled connections (in-flight ones close when they finish).
   void close_idle();
 
@@ -67,6 +68,7 @@ class registry_client {
   mutable std::mutex mutex_;
   std::deque<std::unique_ptr<connection>> idle_;
   std::atomic<std::uint64_t> opened_{0};
+  std::atomic<std::uint64_t> sent_{0};
 };
 
 }  // namespace emu::registry

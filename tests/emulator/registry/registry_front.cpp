@@ -6,6 +6,7 @@
 #include "adapters/common/encoding.hpp"
 #include "adapters/common/json.hpp"
 #include "adapters/common/strings.hpp"
+#include "adapters/common/digest.hpp"
 #include "tests/emulator/registry/registry_errors.hpp"
 #include "tests/emulator/registry/registry_names.hpp"
 #include "tests/emulator/registry/tag_pages.hpp"
@@ -28,6 +29,28 @@ constexpr std::string_view forwarded_response_fields[] = {
     "Docker-Upload-UUID", "Last-Modified", "OCI-Subject"};
 
 std::string scheme_of(const front_context& ctx) { return ctx.tls ? "https" : "http"; }
+
+// True when the request's Accept headers allow media_type (no Accept allows anything).
+bool accepts(const http_request& req, std::string_view media_type) {
+  auto [first, last] = req.equal_range(http::field::accept);
+  if (first == last) return true;
+  for (auto it = first; it != last; ++it) {
+    for (auto item : fluxaws::str::split(std::string_view(it->value().data(), it->value().size()), ',')) {
+      auto type = fluxaws::str::trim(item.substr(0, item.find(';')));
+      if (type == media_type || type == "*/*") return true;
+    }
+  }
+  return false;
+}
+
+// Manifests worth remembering: the modern types, byte-identical to their digest (not a
+// schema1 conversion distribution made for an old client).
+bool cacheable_manifest(std::string_view media_type) {
+  return media_type == "application/vnd.oci.image.manifest.v1+json" ||
+         media_type == "application/vnd.oci.image.index.v1+json" ||
+         media_type == "application/vnd.docker.distribution.manifest.v2+json" ||
+         media_type == "application/vnd.docker.distribution.manifest.list.v2+json";
+}
 
 // Beast 1.74 speaks boost::string_view.
 beast::string_view bsv(std::string_view s) { return {s.data(), s.size()}; }
@@ -60,7 +83,8 @@ std::optional<front_context> make_front_context(const http_request& req, const r
   return ctx;
 }
 
-registry_front::registry_front(registry_client& upstream, options opts) : upstream_(upstream), opts_(std::move(opts)) {}
+registry_front::registry_front(registry_client& upstream, options opts)
+    : upstream_(upstream), opts_(std::move(opts)), cache_(opts_.cache_bytes) {}
 
 void registry_front::add_repository(std::string_view account, std::string_view region, std::string_view name) {
   std::unique_lock lock(mutex_);
@@ -201,8 +225,11 @@ asio::awaitable<http_response> registry_front::handle(const http_request& req, c
                       r.operation);
   }
   // (No co_await inside a switch or a nested scope: g++ 12 miscompiles some of those.)
+  auto cached = from_cache(req, ctx, r);
   http_response res;
-  if (r.path.kind == endpoint::tags_list) {
+  if (cached) {
+    res = std::move(*cached);
+  } else if (r.path.kind == endpoint::tags_list) {
     res = co_await list_tags(req, ctx, r, query);
   } else {
     res = co_await forward(req, ctx, r, upstream_target(r, query));
@@ -236,9 +263,37 @@ std::string registry_front::upstream_target(const route& r, std::string_view que
   }
 }
 
+std::optional<http_response> registry_front::from_cache(const http_request& req, const front_context&, const route& r) const {
+  if (!opts_.cache) return std::nullopt;
+  const auto method = req.method();
+  if (method != http::verb::get && method != http::verb::head) return std::nullopt;
+  std::shared_ptr<const front_cache::object> hit;
+  if (r.path.kind == endpoint::manifest) {
+    hit = cache_.manifest(r.backing, r.path.reference);
+    if (hit && !accepts(req, hit->content_type)) hit = nullptr;
+  } else if (r.path.kind == endpoint::blob && req.find(http::field::range) == req.end()) {
+    hit = cache_.blob(r.backing, r.path.reference);
+  }
+  if (!hit) return std::nullopt;
+  http_response res{http::status::ok, req.version()};
+  res.set(http::field::content_type, hit->content_type);
+  res.set("Docker-Content-Digest", hit->digest);
+  if (!hit->etag.empty()) res.set(http::field::etag, hit->etag);
+  const bool head = method == http::verb::head;
+  if (!head) res.body() = hit->body;
+  finish(res, req, head);
+  if (head) res.content_length(hit->body.size());
+  return res;
+}
+
 asio::awaitable<http_response> registry_front::forward(const http_request& req, const front_context& ctx, const route& r,
                                                        std::string upstream_target) {
-  http_request up{req.method(), upstream_target, 11};
+  const bool head = req.method() == http::verb::head;
+  const bool manifest_read = r.path.kind == endpoint::manifest && (head || req.method() == http::verb::get);
+  // A manifest HEAD that missed the cache is fetched whole, to fill it.
+  const auto up_method = manifest_read && opts_.cache ? http::verb::get : req.method();
+  http_request up{up_method, upstream_target, 11};
+  const std::uint64_t generation = cache_.generation(r.backing);
   for (auto field : forwarded_request_fields) {
     auto [first, last] = req.equal_range(field);
     for (auto it = first; it != last; ++it) up.insert(field, it->value());
@@ -252,7 +307,8 @@ asio::awaitable<http_response> registry_front::forward(const http_request& req, 
   if (!answer) co_return error_response(req, 503, "UNAVAILABLE", "the registry backend is unavailable");
   http_response& a = *answer;
   const unsigned status = a.result_int();
-  const bool head = req.method() == http::verb::head;
+  if (r.path.kind == endpoint::manifest && (req.method() == http::verb::put || req.method() == http::verb::delete_))
+    cache_.invalidate(r.backing);
 
   if (status == 404 && r.path.kind == endpoint::manifest)
     co_return error_response(req, 404, "MANIFEST_UNKNOWN", "Requested image not found");
@@ -269,6 +325,24 @@ asio::awaitable<http_response> registry_front::forward(const http_request& req, 
       location = scheme_of(ctx) + "://" + ctx.host + "/v2/" + r.path.name + "/" + location.substr(internal.size());
     res.set(http::field::location, location);
   }
+  if (opts_.cache && status == 200 && up_method == http::verb::get) {
+    auto header_of = [&](std::string_view name) {
+      auto it = a.find(bsv(name));
+      return it == a.end() ? std::string() : std::string(it->value());
+    };
+    auto entry = std::make_shared<front_cache::object>();
+    entry->content_type = header_of("Content-Type");
+    entry->digest = header_of("Docker-Content-Digest");
+    entry->etag = header_of("ETag");
+    if (r.path.kind == endpoint::manifest && cacheable_manifest(entry->content_type) &&
+        entry->digest == "sha256:" + fluxaws::digest::sha256_hex(a.body())) {
+      entry->body = a.body();
+      cache_.put_manifest(r.backing, r.path.reference, std::move(entry), generation);
+    } else if (r.path.kind == endpoint::blob && req.find(http::field::range) == req.end() && entry->digest == r.path.reference) {
+      entry->body = a.body();
+      cache_.put_blob(r.backing, std::move(entry));
+    }
+  }
   if (status >= 400) {
     // docker-registry names its own repository in messages; clients know the ECR name.
     res.body() = fluxaws::str::replace_all(a.body(), r.backing, r.path.name);
@@ -278,7 +352,8 @@ asio::awaitable<http_response> registry_front::forward(const http_request& req, 
   }
   finish(res, req, head);
   if (head) {
-    if (auto len = a.find(http::field::content_length); len != a.end()) res.set(http::field::content_length, len->value());
+    if (up_method == http::verb::get) res.content_length(a.body().size());
+    else if (auto len = a.find(http::field::content_length); len != a.end()) res.set(http::field::content_length, len->value());
     else res.content_length(0);
   }
   co_return res;
@@ -292,21 +367,27 @@ asio::awaitable<http_response> registry_front::list_tags(const http_request& req
   if (auto check = page_of({}, n, last, opts_.max_page); !check)
     co_return error_response(req, static_cast<unsigned>(check.error().status), check.error().code, check.error().message);
 
-  auto answer = co_await upstream_.send(http_request{http::verb::get, "/v2/" + r.backing + "/tags/list", 11});
-  if (!answer) co_return error_response(req, 503, "UNAVAILABLE", "the registry backend is unavailable");
-  std::vector<std::string> tags;
-  if (answer->result_int() == 200) {
-    auto doc = fluxaws::json::parse(answer->body());
-    if (!doc) co_return error_response(req, 500, "UNKNOWN", "the registry backend answered a malformed tag list");
-    if (const auto* list = doc->find("tags"))
-      for (const auto& t : list->as_array())
-        if (t.is_string()) tags.push_back(t.as_string());
-  } else if (answer->result_int() != 404) {  // 404: a known repository with no image yet
-    co_return error_response(req, answer->result_int(), "UNKNOWN", "the registry backend failed to list tags");
+  front_cache::tag_list tags = opts_.cache ? cache_.tags(r.backing) : nullptr;
+  if (!tags) {
+    const std::uint64_t generation = cache_.generation(r.backing);
+    auto answer = co_await upstream_.send(http_request{http::verb::get, "/v2/" + r.backing + "/tags/list", 11});
+    if (!answer) co_return error_response(req, 503, "UNAVAILABLE", "the registry backend is unavailable");
+    auto fetched = std::make_shared<std::vector<std::string>>();
+    if (answer->result_int() == 200) {
+      auto doc = fluxaws::json::parse(answer->body());
+      if (!doc) co_return error_response(req, 500, "UNKNOWN", "the registry backend answered a malformed tag list");
+      if (const auto* list = doc->find("tags"))
+        for (const auto& t : list->as_array())
+          if (t.is_string()) fetched->push_back(t.as_string());
+    } else if (answer->result_int() != 404) {  // 404: a known repository with no image yet
+      co_return error_response(req, answer->result_int(), "UNKNOWN", "the registry backend failed to list tags");
+    }
+    std::sort(fetched->begin(), fetched->end());
+    fetched->erase(std::unique(fetched->begin(), fetched->end()), fetched->end());
+    tags = fetched;
+    if (opts_.cache) cache_.put_tags(r.backing, tags, generation);
   }
-  std::sort(tags.begin(), tags.end());
-  tags.erase(std::unique(tags.begin(), tags.end()), tags.end());
-  auto page = page_of(tags, n, last, opts_.max_page);
+  auto page = page_of(*tags, n, last, opts_.max_page);
   if (!page) co_return error_response(req, static_cast<unsigned>(page.error().status), page.error().code, page.error().message);
 
   fluxaws::json::value body = fluxaws::json::value::make_object();

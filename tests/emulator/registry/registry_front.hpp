@@ -24,6 +24,9 @@
 //     carry no body (the server must not recompute Content-Length for HEAD).
 //   - tags/list is served from the full list, sorted, in pages (tag_pages.hpp) with an
 //     absolute Link on the request's Host.
+//   - With options.cache, tag lists, manifests (when the request's Accept allows the
+//     cached type) and small blobs are answered from memory after the first read; a
+//     manifest HEAD that misses is fetched with GET to fill the cache.
 //   - options.count(operation, principal ARN or "", status) is called once per request;
 //     operations: Ping, Catalog, ListTags, GetManifest, HeadManifest, PutManifest,
 //     DeleteManifest, GetBlob, HeadBlob, InitiateLayerUpload, UploadLayerPart,
@@ -40,6 +43,7 @@
 #include <vector>
 
 #include "tests/emulator/registry/asio_types.hpp"
+#include "tests/emulator/registry/front_cache.hpp"
 #include "tests/emulator/http_types.hpp"
 #include "tests/emulator/registry/registry_client.hpp"
 #include "tests/emulator/registry/seed_types.hpp"
@@ -77,6 +81,10 @@ class registry_front {
     authorize_fn authorize;
     count_fn count;              // optional
     std::size_t max_page = 1000;  // ECR's maximum and default page size
+    // Serve repeated reads (tag lists, manifests, blobs up to 4 MiB) from memory; see
+    // front_cache.hpp. Writes through the front keep it right.
+    bool cache = true;
+    std::size_t cache_bytes = 256u << 20;
   };
 
   registry_front(registry_client& upstream, options opts);
@@ -84,12 +92,15 @@ class registry_front {
   void add_repository(std::string_view account, std::string_view region, std::string_view name);
   void add_repositories(const std::vector<repository_seed>& seeds);
   bool has_repository(std::string_view account, std::string_view region, std::string_view name) const;
+  // After writing to docker-registry other than through this front (seeding while serving).
+  void clear_cache() { cache_.clear(); }
 
   asio::awaitable<http_response> handle(const http_request& req, const front_context& ctx);
 
  private:
   struct route;
   static std::string upstream_target(const route& r, std::string_view query);
+  std::optional<http_response> from_cache(const http_request& req, const front_context& ctx, const route& r) const;
   asio::awaitable<http_response> list_tags(const http_request& req, const front_context& ctx, const route& r,
                                            std::string_view query);
   http_response catalog(const http_request& req, const front_context& ctx, const std::string& authorization,
@@ -101,6 +112,7 @@ class registry_front {
   options opts_;
   mutable std::shared_mutex mutex_;
   std::set<std::string> repositories_;  // backing names
+  front_cache cache_;
 };
 
 }  // namespace emu::registry

@@ -595,6 +595,43 @@ BOOST_AUTO_TEST_CASE(push_through_the_front_then_listed) {
   BOOST_TEST(tags_of(w().call(verb::get, "/v2/tenant-a/pushed/tags/list")) == std::vector<std::string>{"pushed-1"});
   auto got = w().call(verb::get, "/v2/tenant-a/pushed/manifests/pushed-1");
   BOOST_TEST(got.body() == manifest);
+
+  // Moving the tag through the front is seen at once (the front's cache follows writes).
+  m["annotations"].set("moved", "yes");
+  const std::string moved = fluxaws::json::dump(m);
+  auto again = w().call(verb::put, "/v2/tenant-a/pushed/manifests/pushed-1", ci_auth, host_a, moved,
+                        {{"Content-Type", std::string(oci_manifest_type)}});
+  BOOST_REQUIRE(again.result_int() == 201u);
+  auto got_moved = w().call(verb::get, "/v2/tenant-a/pushed/manifests/pushed-1");
+  BOOST_TEST(header(got_moved, "Docker-Content-Digest") == sha(moved));
+  BOOST_TEST(tags_of(w().call(verb::get, "/v2/tenant-a/pushed/tags/list")) == std::vector<std::string>{"pushed-1"});
+}
+
+BOOST_AUTO_TEST_CASE(repeated_reads_are_answered_from_memory) {
+  auto& world = w();
+  auto first = world.call(verb::get, "/v2/tenant-b/app/manifests/1.0.0");
+  BOOST_TEST(first.result_int() == 403u);  // refused before any cache
+  auto get = world.call(verb::get, "/v2/tenant-a/app/manifests/2.0.0-rc.1");
+  BOOST_REQUIRE(get.result_int() == 200u);
+  const auto sent = world.client->requests_sent();
+  auto again = world.call(verb::get, "/v2/tenant-a/app/manifests/2.0.0-rc.1");
+  auto head = world.call(verb::head, "/v2/tenant-a/app/manifests/2.0.0-rc.1");
+  auto by_digest = world.call(verb::get, "/v2/tenant-a/app/manifests/" + header(get, "Docker-Content-Digest"));
+  auto tags = world.call(verb::get, "/v2/tenant-a/app/tags/list?n=10");
+  BOOST_TEST(world.client->requests_sent() == sent);
+  BOOST_TEST(again.body() == get.body());
+  BOOST_TEST(header(again, "Content-Type") == header(get, "Content-Type"));
+  BOOST_TEST(header(head, "Content-Length") == std::to_string(get.body().size()));
+  BOOST_TEST(head.body().empty());
+  BOOST_TEST(by_digest.body() == get.body());
+  BOOST_TEST(tags_of(tags).size() == 10u);
+  // A client that does not accept the cached type is answered by docker-registry.
+  auto docker_only = world.call(verb::get, "/v2/tenant-a/app/manifests/2.0.0-rc.1", ci_auth, host_a, {},
+                                {{"Accept", "application/vnd.docker.distribution.manifest.v2+json"}});
+  BOOST_TEST(world.client->requests_sent() == sent + 1);
+  BOOST_TEST(docker_only.result_int() != 200u);
+  BOOST_TEST_MESSAGE("an OCI manifest asked for as Docker v2 only: HTTP " << docker_only.result_int() << " "
+                                                                            << docker_only.body());
 }
 
 BOOST_AUTO_TEST_CASE(many_requests_at_once_share_pooled_connections) {

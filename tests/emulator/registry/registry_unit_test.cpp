@@ -14,6 +14,7 @@
 #include "adapters/common/digest.hpp"
 #include "adapters/common/json.hpp"
 #include "tests/emulator/registry/deterministic_targz.hpp"
+#include "tests/emulator/registry/front_cache.hpp"
 #include "tests/emulator/registry/registry_errors.hpp"
 #include "tests/emulator/registry/registry_names.hpp"
 #include "tests/emulator/registry/seed_content.hpp"
@@ -364,7 +365,7 @@ BOOST_AUTO_TEST_CASE(each_tag_is_its_own_image_with_a_shared_layer) {
   BOOST_TEST(c->backing_name == "111122223333/us-east-1/tenant-a/app");
   BOOST_TEST(c->manifests.size() == 22u);
   BOOST_TEST(c->tag_count() == 22u);
-  BOOST_TEST(c->blobs.size() == 23u);  // one layer, 22 configs
+  BOOST_TEST(c->blobs.size() == 4u);  // one layer, a config per explicit tag, one for the range
   std::set<std::string> digests;
   for (const auto& m : c->manifests) {
     BOOST_TEST(m.digest == sha(m.data));
@@ -373,6 +374,8 @@ BOOST_AUTO_TEST_CASE(each_tag_is_its_own_image_with_a_shared_layer) {
     auto doc = fluxaws::json::parse(m.data);
     BOOST_REQUIRE(doc);
     BOOST_TEST(doc->at({"layers"})->as_array()[0].find("digest")->as_string() == c->blobs[0].digest);
+    BOOST_REQUIRE(m.tags.size() == 1u);
+    BOOST_TEST(doc->at({"annotations", "org.opencontainers.image.version"})->as_string() == m.tags[0]);
   }
   BOOST_TEST(digests.size() == 22u);
   for (const auto& b : c->blobs) BOOST_TEST(b.digest == sha(b.data));
@@ -497,6 +500,66 @@ BOOST_AUTO_TEST_CASE(oci_layouts_push_indexes_after_their_manifests) {
   BOOST_TEST(bad.error().message.find("does not match its digest") != std::string::npos);
   write_file(t.path / "index.json", "{not json");
   BOOST_TEST(!build_repository_content(s, {}).ok());
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(cache)
+
+std::shared_ptr<const front_cache::object> object_of(const std::string& body) {
+  auto o = std::make_shared<front_cache::object>();
+  o->content_type = "application/vnd.oci.image.manifest.v1+json";
+  o->body = body;
+  o->digest = sha(body);
+  return o;
+}
+
+BOOST_AUTO_TEST_CASE(writes_invalidate_tags_but_not_digests) {
+  front_cache c;
+  const std::string repo = "111122223333/us-east-1/app";
+  auto g = c.generation(repo);
+  c.put_tags(repo, std::make_shared<const std::vector<std::string>>(std::vector<std::string>{"a", "b"}), g);
+  c.put_manifest(repo, "a", object_of("manifest a"), g);
+  BOOST_REQUIRE(c.tags(repo));
+  BOOST_TEST(c.tags(repo)->size() == 2u);
+  BOOST_REQUIRE(c.manifest(repo, "a"));
+  BOOST_TEST(c.manifest(repo, sha("manifest a"))->body == "manifest a");
+  BOOST_TEST(!c.manifest("111122223333/us-east-1/other", "a"));
+
+  c.invalidate(repo);
+  BOOST_TEST(!c.tags(repo));
+  BOOST_TEST(!c.manifest(repo, "a"));
+  BOOST_TEST(c.manifest(repo, sha("manifest a")) != nullptr);  // content by digest cannot change
+
+  // A read that started before the write must not bring the old answer back.
+  c.put_tags(repo, std::make_shared<const std::vector<std::string>>(std::vector<std::string>{"stale"}), g);
+  c.put_manifest(repo, "a", object_of("stale a"), g);
+  BOOST_TEST(!c.tags(repo));
+  BOOST_TEST(!c.manifest(repo, "a"));
+  auto g2 = c.generation(repo);
+  BOOST_TEST(g2 != g);
+  c.put_manifest(repo, "a", object_of("fresh a"), g2);
+  BOOST_TEST(c.manifest(repo, "a")->body == "fresh a");
+}
+
+BOOST_AUTO_TEST_CASE(memory_is_bounded) {
+  front_cache c(1000, 300);
+  const std::string repo = "r";
+  auto big = std::make_shared<front_cache::object>();
+  big->body = std::string(400, 'x');
+  big->digest = sha(big->body);
+  c.put_blob(repo, big);
+  BOOST_TEST(!c.blob(repo, big->digest));  // above max_blob
+  for (int i = 0; i < 20; ++i) {
+    auto o = std::make_shared<front_cache::object>();
+    o->body = std::string(200, static_cast<char>('a' + i));
+    o->digest = sha(o->body);
+    c.put_blob(repo, o);
+    BOOST_TEST(c.bytes() <= 1000u);
+    BOOST_TEST(c.blob(repo, o->digest) != nullptr);
+  }
+  c.clear();
+  BOOST_TEST(c.bytes() == 0u);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -86,31 +86,40 @@ fluxaws::result<shared_layer> make_shared_layer() {
   return layer;
 }
 
-fluxaws::status add_image(content_builder& b, const repository_seed& seed, const shared_layer& layer,
-                          const std::string& tag) {
-  value labels = value::make_object();
-  labels.set("fluxaws.emulator/repository", seed.name);
-  labels.set("fluxaws.emulator/tag", tag);
+// An OCI image config over the shared layer; `labels` say what it is for.
+std::string image_config(const shared_layer& layer, const std::map<std::string, std::string>& labels) {
+  value l = value::make_object();
+  for (const auto& [k, v] : labels) l.set(k, v);
   value config = value::make_object();
   config.set("created", seed_created);
   config.set("architecture", "amd64");
   config.set("os", "linux");
   value inner = value::make_object();
-  inner.set("Labels", std::move(labels));
+  inner.set("Labels", std::move(l));
   config.set("config", std::move(inner));
   value rootfs = value::make_object();
   rootfs.set("type", "layers");
   rootfs.set("diff_ids", fluxaws::json::array{value(layer.diff_id)});
   config.set("rootfs", std::move(rootfs));
-  std::string config_bytes = fluxaws::json::dump(config);
-  std::string config_digest = sha256_digest(config_bytes);
+  return fluxaws::json::dump(config);
+}
 
+// One tag's image: a manifest over `config` and the shared layer whose annotations name
+// the repository and the tag, so its digest is distinct even when the config is shared.
+fluxaws::status add_image(content_builder& b, const repository_seed& seed, const shared_layer& layer,
+                          const std::string& config, const std::string& tag) {
+  const std::string config_digest = sha256_digest(config);
+  value ann = value::make_object();  // sorted keys, as Go writes a map
+  ann.set("fluxaws.emulator/repository", seed.name);
+  ann.set("org.opencontainers.image.created", seed_created);
+  ann.set("org.opencontainers.image.version", tag);
   value m = value::make_object();
   m.set("schemaVersion", 2);
   m.set("mediaType", oci_manifest_type);
-  m.set("config", descriptor(oci_config_type, config_digest, config_bytes.size()));
+  m.set("config", descriptor(oci_config_type, config_digest, config.size()));
   m.set("layers", fluxaws::json::array{descriptor(oci_layer_type, layer.digest, layer.data.size())});
-  b.add_blob(config_digest, std::move(config_bytes));
+  m.set("annotations", std::move(ann));
+  b.add_blob(config_digest, config);
   return b.add_manifest(std::string(oci_manifest_type), fluxaws::json::dump(m), 0, {tag});
 }
 
@@ -355,19 +364,26 @@ fluxaws::result<repository_content> build_repository_content(const repository_se
   out.backing_name = backing_name(seed.account, seed.region, seed.name);
   content_builder b(out);
 
-  std::vector<std::string> image_tags;
-  for (const auto& img : seed.images) image_tags.insert(image_tags.end(), img.tags.begin(), img.tags.end());
-  for (const auto& r : seed.ranges) {
-    auto tags = expand_tag_range(r);
-    if (!tags) return fail(tags.error());
-    image_tags.insert(image_tags.end(), tags->begin(), tags->end());
-  }
-  if (!image_tags.empty()) {
+  if (!seed.images.empty() || !seed.ranges.empty()) {
     auto layer = make_shared_layer();
     if (!layer) return fail(layer.error());
     b.add_blob(layer->digest, layer->data);
-    for (const auto& tag : image_tags)
-      if (auto st = add_image(b, seed, *layer, tag); !st) return fail(st.error());
+    // Explicit tags: each its own config (labels name the tag), as separate builds have.
+    for (const auto& img : seed.images)
+      for (const auto& tag : img.tags) {
+        auto config = image_config(*layer, {{"fluxaws.emulator/repository", seed.name}, {"fluxaws.emulator/tag", tag}});
+        if (auto st = add_image(b, seed, *layer, config, tag); !st) return fail(st.error());
+      }
+    // Ranges: one config per range; the manifests still differ by their annotations.
+    // (docker-registry spends ~1-2 ms of CPU per request: a config per tag would triple
+    // the requests of a 1,500-tag range.)
+    for (const auto& r : seed.ranges) {
+      auto tags = expand_tag_range(r);
+      if (!tags) return fail(tags.error());
+      auto config = image_config(*layer, {{"fluxaws.emulator/repository", seed.name}, {"fluxaws.emulator/tag-range", r.format}});
+      for (const auto& tag : *tags)
+        if (auto st = add_image(b, seed, *layer, config, tag); !st) return fail(st.error());
+    }
   }
   for (const auto& art : seed.artifacts)
     if (auto st = add_artifact(b, seed, art, base_dir); !st) return fail(st.error());

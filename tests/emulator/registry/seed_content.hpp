@@ -6,7 +6,8 @@
 //   - Deterministic: the same seed (and the same files) gives the same bytes, hence the
 //     same digests, on every run.
 //   - Images (image_seed, tag_range): one layer per repository (a tiny tar+gzip), one
-//     OCI image config per tag naming repository and tag, one OCI manifest per tag.
+//     OCI manifest per tag (annotated with the tag); one config per explicit tag, one
+//     per tag range.
 //   - Artifacts: see seed_types.hpp; Flux's media types.
 //   - Layouts: every blob read is checked against its digest and size; descriptors may
 //     be OCI/Docker manifests or indexes/lists; nested indexes are followed (depth 8).

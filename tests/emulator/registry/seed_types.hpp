@@ -13,15 +13,18 @@
 
 namespace emu::registry {
 
-// Each tag is its own tiny image: a layer shared by the repository and a small config
-// that names the repository and the tag, so every tag has a distinct, stable digest.
+// Each tag is its own tiny image: a layer shared by the repository, a small config that
+// names the repository and the tag, and a manifest whose annotations name them too
+// (org.opencontainers.image.version = the tag), so every tag has a distinct, stable digest.
 struct image_seed {
   std::vector<std::string> tags;
 };
 
 // printf-style: format holds exactly one %d conversion (flags '0'/'-' and a width
 // allowed, "%%" for a literal percent), e.g. "build-%04d" from 1 to 1500. Every
-// number in [from, to] becomes one tag, each its own image as for image_seed.
+// number in [from, to] becomes one tag with its own manifest (distinct digest, its
+// annotations name the tag); the tags of one range share one config, which keeps
+// seeding a 1,500-tag range to one request per tag.
 struct tag_range {
   std::string format;
   int from = 0, to = -1;

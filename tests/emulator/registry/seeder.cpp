@@ -208,6 +208,7 @@ asio::awaitable<seed_outcome> seed_on_strand(registry_client& client, std::vecto
     co_return out;
   }
   out.report.blobs = blob_jobs.size();
+  out.report.blobs_elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
 
   for (int level = 0; level <= max_level; ++level) {
     std::vector<manifest_job> jobs;

@@ -41,7 +41,8 @@ struct seed_report {
   std::size_t manifests = 0;     // distinct manifests pushed
   std::size_t tags = 0;          // tags pushed
   std::size_t requests = 0;      // HTTP requests made
-  std::chrono::milliseconds elapsed{0};
+  std::chrono::milliseconds elapsed{0};        // everything (seed_blocking: building too)
+  std::chrono::milliseconds blobs_elapsed{0};  // the blob upload phase
 };
 
 fluxaws::result<std::vector<repository_content>> build_contents(const std::vector<repository_seed>& seeds,
