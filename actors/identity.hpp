@@ -9,6 +9,16 @@
 //                ◀── ecr_token_reply (user "AWS" + password, only for that region's ECR hosts)
 //   object actor ──invalidate_atom, credential_request, what──▶ identity registry
 //                (after ExpiredToken, InvalidClientTokenId or a registry 401: evict, then retry once)
+//
+// The registry answers every request within identity_options::fetch_deadline (see
+// actors/identity_options.hpp; ask with reply_deadline()). Rules of resolution:
+// actors/identity_resolution.hpp; caching: actors/token_cache.hpp; spawning:
+// actors/identity_registry.hpp.
+//
+// invalidate's `what`: "credentials" (evict the identity's credentials),
+// "credentials@<access key id>" (only if the cached ones have that key id, so that a
+// stale failure does not evict fresh credentials), "ecr:<region>" (the ECR token of
+// that region), "ecr-public" (the ECR Public token).
 #pragma once
 
 #include <caf/allowed_unsafe_message_type.hpp>
@@ -44,6 +54,9 @@ struct credential_request {
   // For the role in a SOPS kms entry: after getting the object's credentials,
   // AssumeRole into this role (session name sops@<host>). Empty: none.
   std::string assume_role_arn;
+  // The `operation` label of gotk_token_cache_events_total; empty: "decrypt_with_aws"
+  // for a Kustomization, "reconcile" otherwise (Flux's values).
+  std::string operation;
 };
 
 struct credential_reply {
@@ -54,6 +67,8 @@ struct credential_reply {
   error_info error;
   bool stalling = false;
   std::string identity;  // a description safe for logs: "role arn:aws:iam::...:role/x via tenant-a/flux"
+  // The region to call AWS in: the request's, else AWS_REGION (set on success).
+  std::string region;
 };
 
 struct ecr_token_reply {
@@ -62,6 +77,7 @@ struct ecr_token_reply {
   std::string password;
   std::chrono::system_clock::time_point expires_at;
   std::string region;    // the ECR region it is valid for
+  bool public_registry = false;  // an ECR Public token (public.ecr.aws), not a private registry's
   error_info error;
   bool stalling = false;
   std::string identity;
