@@ -1,5 +1,6 @@
 #include "adapters/oci/auth_flow.hpp"
 
+#include "adapters/common/strings.hpp"
 #include "adapters/oci/content_digest.hpp"
 #include "adapters/oci/error_codes.hpp"
 #include "adapters/oci/registry_errors.hpp"
@@ -70,6 +71,13 @@ retry_plan plan_after_unauthorized(const registry_auth& auth, const http::header
       plan.reason = "the registry asks for Basic credentials but " + auth.describe() + " was given";
       return plan;
   }
+}
+
+bool is_expired_token_denial(int status, std::string_view body) {
+  if (status != 403) return false;
+  for (const auto& d : parse_error_body(body))
+    if (str::to_lower(d.message).find("authorization token has expired") != std::string::npos) return true;
+  return false;
 }
 
 error_info unauthorized_error(std::string_view what, std::string_view body, const std::string& reason) {

@@ -49,6 +49,12 @@ struct retry_plan {
 retry_plan plan_after_unauthorized(const registry_auth& auth, const http::header_list& headers,
                                    const attempt_history& history);
 
+// ECR answers a request made with an expired authorization token with 403 DENIED
+// "Your authorization token has expired. Reauthenticate and try again." rather than a
+// 401. True for that answer (registry error message matched case-insensitively): with
+// cached credentials it means the same as a 401 — evict and retry once.
+bool is_expired_token_denial(int status, std::string_view body);
+
 // The Unauthorized error for a final 401: status, the registry's own error text, and
 // the reason from the plan. what names the object.
 error_info unauthorized_error(std::string_view what, std::string_view body, const std::string& reason);

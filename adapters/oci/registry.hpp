@@ -19,8 +19,9 @@
 //    the file and reading at most 64 KiB of an error body the registry sent into it.
 //  - Credentials go where the caller's registry_auth is meant to go: the registry of
 //    the request (and the token realm it names for Bearer). A 401 after the
-//    credentials were tried is Unauthorized (see auth_flow.hpp); 403 is Denied with
-//    the registry's message; 404 NotFound.
+//    credentials were tried is Unauthorized (see auth_flow.hpp), and so is ECR's 403
+//    "authorization token has expired" for cached credentials; any other 403 is
+//    Denied with the registry's message; 404 NotFound.
 //  - Requests and outcomes are opaque CAF message types: CAF never renders their
 //    content (credentials, tokens) into a diagnostic.
 #pragma once

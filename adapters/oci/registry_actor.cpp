@@ -103,6 +103,15 @@ error_info prefixed(error_info e, std::string_view what) {
   return e;
 }
 
+// The error for a registry answer that is not a success. An expired cached token that
+// the registry reports as 403 (ECR) becomes Unauthorized, like a 401, so that the
+// caller evicts it and retries once.
+error_info status_error(const operation& op, int status, std::string_view body, std::string_view what) {
+  auto e = error_from_status(status, body, what);
+  if (op.auth.cached && is_expired_token_denial(status, body)) e.code = std::string(errc::unauthorized);
+  return e;
+}
+
 // Checks common to every request; empty when fine.
 std::optional<error_info> check_call(const repository_ref& repo, const call_options& opts, std::string_view what) {
   if (opts.timeout.count() <= 0)
@@ -266,7 +275,7 @@ void run_ping(self_ptr self, const ping_request& in, std::function<void(result<p
     if (!rr) return done(rr.error());
     auto& r = rr.value();
     if (!r.ok()) return done(error_from_failure(r, url, op->what));
-    if (r.status < 200 || r.status >= 300) return done(error_from_status(r.status, r.body, op->what));
+    if (r.status < 200 || r.status >= 300) return done(status_error(*op, r.status, r.body, op->what));
     ping_result out;
     out.status = r.status;
     auto& st = self->state;
@@ -296,7 +305,7 @@ void next_page(self_ptr self, std::shared_ptr<tags_job> job, std::string url,
              if (!rr) return done(rr.error());
              auto& r = rr.value();
              if (!r.ok()) return done(error_from_failure(r, url, what));
-             if (r.status != 200) return done(error_from_status(r.status, r.body, what));
+             if (r.status != 200) return done(status_error(*job->op, r.status, r.body, what));
              auto tags = parse_tag_list(r.body, what);
              if (!tags) return done(tags.error());
              auto& acc = job->acc;
@@ -354,7 +363,7 @@ void fetch_manifest(self_ptr self, op_ptr op, std::string reference, std::string
                                             " bytes"));
                return done(error_from_failure(r, url, op->what));
              }
-             if (r.status != 200) return done(error_from_status(r.status, r.body, op->what));
+             if (r.status != 200) return done(status_error(*op, r.status, r.body, op->what));
              done(check_manifest(reference, r, op->what));
            });
 }
@@ -403,7 +412,7 @@ void run_head_manifest(self_ptr self, const head_request& in, std::function<void
     if (!rr) return done(rr.error());
     auto& r = rr.value();
     if (!r.ok()) return done(error_from_failure(r, url, op->what));
-    if (r.status != 200) return done(error_from_status(r.status, r.body, op->what));
+    if (r.status != 200) return done(status_error(*op, r.status, r.body, op->what));
     auto head = check_head(reference, r, op->what);
     if (!head) return done(head.error());
     if (head.value()) return done(std::move(*head.value()));
@@ -469,7 +478,7 @@ void run_fetch_blob(self_ptr self, const blob_request& in, std::function<void(re
       }
       return fail(error_from_failure(r, url, op->what));
     }
-    if (r.status != 200) return fail(error_from_status(r.status, read_error_body(dest), op->what));
+    if (r.status != 200) return fail(status_error(*op, r.status, read_error_body(dest), op->what));
     if (expected && r.body_size != *expected) {
       if (r.body_size < *expected)
         return fail(make_error(std::string(errc::truncated), op->what + ": received " + std::to_string(r.body_size) +

@@ -95,6 +95,15 @@ BOOST_AUTO_TEST_CASE(no_or_unsupported_challenge) {
   BOOST_TEST(odd.reason.find("negotiate") != std::string::npos);
 }
 
+BOOST_AUTO_TEST_CASE(ecr_expired_token_denial) {
+  const std::string expired =
+      R"({"errors":[{"code":"DENIED","message":"Your Authorization Token has expired. Reauthenticate and try again."}]})";
+  BOOST_TEST(is_expired_token_denial(403, expired));
+  BOOST_TEST(!is_expired_token_denial(401, expired));
+  BOOST_TEST(!is_expired_token_denial(403, R"({"errors":[{"code":"DENIED","message":"not authorized"}]})"));
+  BOOST_TEST(!is_expired_token_denial(403, "authorization token has expired"));  // not a registry error body
+}
+
 BOOST_AUTO_TEST_CASE(unauthorized_error_text) {
   auto e = unauthorized_error("manifest r/app:v1",
                               R"({"errors":[{"code":"UNAUTHORIZED","message":"authentication required"}]})",

@@ -225,6 +225,23 @@ BOOST_AUTO_TEST_CASE(denied_carries_the_registry_message) {
              "manifest reg.example/team/app:v1: 403 Forbidden: DENIED: not authorized to perform ecr:BatchGetImage");
 }
 
+BOOST_AUTO_TEST_CASE(ecr_expired_token_403_is_unauthorized_only_for_cached_credentials) {
+  start([&](const seen_request&) {
+    return canned{403, {}, R"({"errors":[{"code":"DENIED","message":"Your authorization token has expired. Reauthenticate and try again."}]})"};
+  });
+  auto cached = ask<manifest_result>(get_manifest_atom::value,
+                                     manifest_request{repo, "v1", registry_auth::basic("AWS", "old", true), opts()});
+  BOOST_REQUIRE(!cached.ok());
+  BOOST_TEST(cached.error.code == errc::unauthorized);
+  BOOST_TEST(cached.error.status == 403);
+  BOOST_TEST(cached.error.message.find("403 Forbidden: DENIED: Your authorization token has expired") !=
+             std::string::npos);
+  auto fixed = ask<manifest_result>(get_manifest_atom::value,
+                                    manifest_request{repo, "v1", registry_auth::basic("user", "pw"), opts()});
+  BOOST_REQUIRE(!fixed.ok());
+  BOOST_TEST(fixed.error.code == errc::denied);
+}
+
 BOOST_AUTO_TEST_CASE(bearer_flow_and_token_cache) {
   auto creds = registry_auth::basic("robot", "pw");
   int tokens_issued = 0;
