@@ -7,6 +7,7 @@
 #include <archive.h>
 #include <archive_entry.h>
 #include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -15,6 +16,7 @@
 #include <map>
 #include <mutex>
 #include <set>
+#include <sstream>
 #include <thread>
 
 #include "adapters/common/digest.hpp"
@@ -24,6 +26,7 @@
 #include "tests/emulator/registry/registry_process.hpp"
 #include "tests/emulator/registry/seeder.hpp"
 
+#include <boost/asio/detached.hpp>
 #include <boost/asio/use_future.hpp>
 
 using namespace emu::registry;
@@ -226,6 +229,9 @@ struct world {
   }
 
   void shutdown() {
+    if (acceptor) {
+      asio::post(ioc, [this] { acceptor->close(); });
+    }
     if (front) {
       front.reset();
       client->close_idle();
@@ -256,6 +262,39 @@ struct world {
     BOOST_REQUIRE(ctx.has_value());
     auto fut = asio::co_spawn(ioc, front->handle(req, *ctx), asio::use_future);
     return fut.get();
+  }
+
+  // A plain-HTTP server in front of `front` on 127.0.0.1 (for real clients), on ioc.
+  std::unique_ptr<tcp::acceptor> acceptor;
+  std::uint16_t http_port = 0;
+
+  void serve_http() {
+    acceptor = std::make_unique<tcp::acceptor>(ioc, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
+    http_port = acceptor->local_endpoint().port();
+    asio::co_spawn(ioc, accept_loop(), asio::detached);
+  }
+
+  asio::awaitable<void> accept_loop() {
+    for (;;) {
+      boost::system::error_code ec;
+      tcp::socket socket = co_await acceptor->async_accept(asio::redirect_error(asio::use_awaitable, ec));
+      if (ec) co_return;  // closed at shutdown
+      asio::co_spawn(ioc, serve_connection(std::move(socket)), asio::detached);
+    }
+  }
+
+  asio::awaitable<void> serve_connection(tcp::socket socket) {
+    beast::flat_buffer buffer;
+    for (;;) {
+      boost::system::error_code ec;
+      emu::http_request req;
+      co_await http::async_read(socket, buffer, req, asio::redirect_error(asio::use_awaitable, ec));
+      if (ec) co_return;  // closed, or a TLS hello (clients probe https first)
+      auto ctx = make_front_context(req, emu::request_context{"127.0.0.1", false}, "111122223333", "us-east-1");
+      emu::http_response res = co_await front->handle(req, *ctx);
+      co_await http::async_write(socket, res, asio::redirect_error(asio::use_awaitable, ec));
+      if (ec || !res.keep_alive()) co_return;
+    }
   }
 
   std::vector<call_record> take_calls() {
@@ -659,6 +698,60 @@ BOOST_AUTO_TEST_CASE(many_requests_at_once_share_pooled_connections) {
   BOOST_TEST(digests.size() == 300u);
   BOOST_TEST(world.client->idle_connections() <= world.client->settings().max_idle);
   BOOST_TEST_MESSAGE("connections opened to docker-registry so far: " << world.client->connections_opened());
+}
+
+// Runs a command with a deadline; returns its exit status and fills out with its output.
+int run(const std::string& command, std::string& out) {
+  out.clear();
+  FILE* p = ::popen(("timeout 120 " + command + " 2>&1").c_str(), "r");
+  if (!p) return -1;
+  char buf[4096];
+  std::size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
+  int status = ::pclose(p);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+BOOST_AUTO_TEST_CASE(a_real_client_pulls_pages_and_pushes_through_the_front) {
+  auto& world = w();
+  std::string out;
+  BOOST_REQUIRE_MESSAGE(run("skopeo --version", out) == 0, "skopeo is needed (Debian package skopeo): " << out);
+  world.serve_http();
+  const std::string registry = "127.0.0.1:" + std::to_string(world.http_port);
+  const std::string creds = "--tls-verify=false --creds AWS:ci-token";
+
+  // list-tags follows the Link header across ECR-sized pages.
+  BOOST_REQUIRE_MESSAGE(run("skopeo list-tags " + creds + " docker://" + registry + "/tenant-a/app", out) == 0, out);
+  auto listed = fluxaws::json::parse(out);
+  BOOST_REQUIRE_MESSAGE(listed.has_value(), out.substr(0, 300));
+  std::set<std::string> tags;
+  for (const auto& t : listed->find("Tags")->as_array()) tags.insert(t.as_string());
+  BOOST_TEST(tags.size() == 1504u);
+  BOOST_TEST(tags.count("build-1500") == 1u);
+
+  BOOST_REQUIRE_MESSAGE(run("skopeo inspect --raw " + creds + " docker://" + registry + "/tenant-a/app:1.2.3", out) == 0, out);
+  std::string expected_digest;
+  for (const auto& m : world.expected.at("tenant-a/app").manifests)
+    if (!m.tags.empty() && m.tags[0] == "1.2.3") expected_digest = m.digest;
+  BOOST_TEST(sha(out) == expected_digest);
+
+  // Copy an image from one repository to another through the front: pulls blobs,
+  // checks them with HEAD, uploads them, puts the manifest.
+  BOOST_REQUIRE_MESSAGE(run("skopeo copy --insecure-policy --src-tls-verify=false --dest-tls-verify=false "
+                            "--src-creds AWS:ci-token --dest-creds AWS:ci-token docker://" + registry +
+                                "/tenant-a/app:1.0.0 docker://" + registry + "/tenant-a/pushed:copied",
+                            out) == 0,
+                        out);
+  BOOST_REQUIRE(run("skopeo inspect --raw " + creds + " docker://" + registry + "/tenant-a/pushed:copied", out) == 0);
+  auto src = world.call(verb::get, "/v2/tenant-a/app/manifests/1.0.0");
+  BOOST_TEST(sha(out) == header(src, "Docker-Content-Digest"));
+
+  // Wrong credentials and a denied repository are refused.
+  BOOST_TEST(run("skopeo inspect --raw --tls-verify=false --creds AWS:wrong docker://" + registry + "/tenant-a/app:1.0.0", out) != 0);
+  BOOST_TEST_MESSAGE("skopeo with a wrong token: " << out.substr(0, 200));
+  BOOST_TEST(run("skopeo inspect --raw " + creds + " docker://" + registry + "/tenant-b/app:1.0.0", out) != 0);
+  BOOST_TEST(out.find("denied") != std::string::npos);
+  BOOST_TEST_MESSAGE("skopeo on a denied repository: " << out.substr(0, 300));
 }
 
 BOOST_AUTO_TEST_CASE(bad_seeds_push_nothing) {
