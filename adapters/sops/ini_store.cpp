@@ -65,7 +65,10 @@ class ini_reader {
       std::string name;
       std::size_t offset = 0;
       if (auto st = read_key_name(line, name, offset); !st) return st.error();
-      if (name == "-") name = "#" + std::to_string(auto_count_++);
+      if (name == "-") {  // go-ini's auto-increment key
+        name.assign(1, '#');
+        name.append(std::to_string(auto_count_++));
+      }
       auto value = read_value(line.substr(offset));
       if (!value) return value.error();
       auto& keys = sections.back().keys;

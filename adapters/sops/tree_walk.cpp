@@ -162,7 +162,11 @@ class walker {
       bool is_comment = item.is_comment();
       if (is_comment) stack_.back().push_back(item.text);
       std::size_t mark = display_.size();
-      if (!is_comment) display_ += "[" + std::to_string(index++) + "]";
+      if (!is_comment) {
+        display_ += '[';
+        display_ += std::to_string(index++);
+        display_ += ']';
+      }
       auto s = walk_value(item);
       display_.resize(mark);
       if (!s) return s;
@@ -233,8 +237,11 @@ class walker {
     std::vector<std::string> candidates{additional};
     for (std::size_t n = path_.size(); n-- > 0;) {
       std::string a;
-      for (std::size_t i = 0; i < n; ++i) a += path_[i] + ":";
-      if (a.empty()) a = ":";
+      for (std::size_t i = 0; i < n; ++i) {
+        a += path_[i];
+        a += ':';
+      }
+      if (a.empty()) a.push_back(':');
       candidates.push_back(a);
     }
     for (const auto& a : candidates) {

@@ -15,7 +15,9 @@ namespace {
 
 constexpr std::size_t kTagSize = 16;
 constexpr std::size_t kNonceSize = 32;
-const char* const kCode = "sops_decrypt";
+const char* const kCode = "sops_value";     // a malformed ENC value
+const char* const kAuth = "sops_auth";      // GCM authentication failed
+const char* const kCrypto = "sops_crypto";  // OpenSSL itself failed
 
 const RE2& enc_regex() {
   // aes/cipher.go: the end is not anchored; groups are greedy, as in Go.
@@ -31,7 +33,7 @@ using ctx_ptr = std::unique_ptr<EVP_CIPHER_CTX, ctx_deleter>;
 const unsigned char* bytes(std::string_view s) { return reinterpret_cast<const unsigned char*>(s.data()); }
 
 error_info key_size_error(std::size_t n) {
-  return make_error(kCode, "data key is " + std::to_string(n) + " bytes, AES-256 needs 32");
+  return make_error("sops_wrong_key", "data key is " + std::to_string(n) + " bytes, AES-256 needs 32");
 }
 
 }  // namespace
@@ -66,28 +68,28 @@ result<std::string> decrypt_bytes(const enc_parts& v, std::string_view key, std:
   std::string_view tag(sealed.data() + ct.size(), kTagSize);
 
   ctx_ptr ctx(EVP_CIPHER_CTX_new());
-  if (!ctx) return make_error(kCode, "OpenSSL could not allocate a cipher context");
+  if (!ctx) return make_error(kCrypto, "OpenSSL could not allocate a cipher context");
   int len = 0;
   std::string out(ct.size() + 16, '\0');
   bool ok = EVP_DecryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, nullptr, nullptr) == 1 &&
             EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_IVLEN, static_cast<int>(v.iv.size()), nullptr) == 1 &&
             EVP_DecryptInit_ex(ctx.get(), nullptr, nullptr, bytes(key), bytes(v.iv)) == 1 &&
             EVP_DecryptUpdate(ctx.get(), nullptr, &len, bytes(aad), static_cast<int>(aad.size())) == 1;
-  if (!ok) return make_error(kCode, "OpenSSL rejected the GCM parameters");
+  if (!ok) return make_error(kCrypto, "OpenSSL rejected the GCM parameters");
   int total = 0;
   if (EVP_DecryptUpdate(ctx.get(), reinterpret_cast<unsigned char*>(out.data()), &len, bytes(ct),
                         static_cast<int>(ct.size())) != 1)
-    return make_error(kCode, "OpenSSL failed to decrypt");
+    return make_error(kCrypto, "OpenSSL failed to decrypt");
   total = len;
   if (EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_TAG, static_cast<int>(kTagSize),
                           const_cast<char*>(tag.data())) != 1)
-    return make_error(kCode, "OpenSSL rejected the GCM tag");
+    return make_error(kCrypto, "OpenSSL rejected the GCM tag");
   if (EVP_DecryptFinal_ex(ctx.get(), reinterpret_cast<unsigned char*>(out.data()) + total, &len) != 1) {
     OPENSSL_cleanse(out.data(), out.size());
     std::string why = "authentication failed (GCM tag mismatch: wrong data key or modified value)";
     if (v.tag.size() != kTagSize)
       why = "authentication failed: the tag is " + std::to_string(v.tag.size()) + " bytes instead of 16 (truncated?)";
-    return make_error(kCode, why);
+    return make_error(kAuth, why);
   }
   total += len;
   out.resize(static_cast<std::size_t>(total));

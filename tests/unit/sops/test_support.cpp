@@ -5,7 +5,6 @@
 
 #include <cstdlib>
 #include <fstream>
-#include <regex>
 #include <sstream>
 #include <stdexcept>
 
@@ -51,14 +50,19 @@ std::string test_key(std::string_view label) {
 
 bool independent_open(std::string_view enc, std::string_view key, std::string_view aad, std::string& plain,
                       std::string& type) {
-  static const std::regex re(R"(^ENC\[AES256_GCM,data:([^,]*),iv:([^,]+),tag:([^,]+),type:([a-z]+)\]$)");
-  std::match_results<std::string_view::const_iterator> m;
-  if (!std::regex_match(enc.begin(), enc.end(), m, re)) return false;
-  auto data = fluxaws::enc::unbase64(m[1].str());
-  auto iv = fluxaws::enc::unbase64(m[2].str());
-  auto tag = fluxaws::enc::unbase64(m[3].str());
-  if (!data || !iv || !tag || tag->size() != 16) return false;
-  type = m[4].str();
+  // ENC[AES256_GCM,data:<b64>,iv:<b64>,tag:<b64>,type:<t>], split by hand.
+  constexpr std::string_view head = "ENC[AES256_GCM,data:";
+  if (enc.substr(0, head.size()) != head || enc.empty() || enc.back() != ']') return false;
+  std::string_view rest = enc.substr(head.size(), enc.size() - head.size() - 1);
+  auto iv_at = rest.find(",iv:"), tag_at = rest.find(",tag:"), type_at = rest.find(",type:");
+  if (iv_at == std::string_view::npos || tag_at == std::string_view::npos || type_at == std::string_view::npos ||
+      !(iv_at < tag_at && tag_at < type_at))
+    return false;
+  auto data = fluxaws::enc::unbase64(rest.substr(0, iv_at));
+  auto iv = fluxaws::enc::unbase64(rest.substr(iv_at + 4, tag_at - iv_at - 4));
+  auto tag = fluxaws::enc::unbase64(rest.substr(tag_at + 5, type_at - tag_at - 5));
+  if (!data || !iv || iv->empty() || !tag || tag->size() != 16) return false;
+  type = std::string(rest.substr(type_at + 6));
   EVP_CIPHER_CTX* ctx = EVP_CIPHER_CTX_new();
   auto u = [](std::string_view s) { return reinterpret_cast<const unsigned char*>(s.data()); };
   std::string out(data->size() + 16, '\0');
