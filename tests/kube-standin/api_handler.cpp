@@ -375,17 +375,18 @@ api_response api_handler::create_object(const context& c, value body) {
   if (const value* k = body.find("kind"); k && !k->as_string().empty() && k->as_string() != type.kind)
     return error_response(bad_request("the kind of the provided object (" + k->as_string() +
                                       ") does not match the expected kind (" + type.kind + ")"));
-  value& md = body["metadata"];
-  if (!md.is_object()) md = value::make_object();
-  std::string name = meta(body, "name");
+  // Metadata is edited as a copy and put back: a reference into body would dangle as
+  // soon as body gains a member.
+  value md = body.find("metadata") && body.find("metadata")->is_object() ? *body.find("metadata") : value::make_object();
+  std::string name = md.find("name") ? md.find("name")->as_string() : "";
   if (name.empty()) {
-    std::string prefix = meta(body, "generateName");
+    std::string prefix = md.find("generateName") ? md.find("generateName")->as_string() : "";
     if (prefix.empty())
       return error_response(invalid(type.kind, "", "metadata.name: Required value: name or generateName is required"));
     name = prefix + str::to_lower(fluxaws::enc::hex(fluxaws::digest::random_bytes(3))).substr(0, 5);
   }
   if (type.namespaced) {
-    std::string body_ns = meta(body, "namespace");
+    std::string body_ns = md.find("namespace") ? md.find("namespace")->as_string() : "";
     if (!body_ns.empty() && body_ns != c.ns)
       return error_response(bad_request("the namespace of the provided object does not match the namespace sent on the request"));
     md.set("namespace", c.ns);
@@ -403,6 +404,7 @@ api_response api_handler::create_object(const context& c, value body) {
   md.set("creationTimestamp", fluxaws::timefmt::rfc3339(now()));
   if (type.has_generation) md.set("generation", 1);
   else md.erase("generation");
+  body.set("metadata", std::move(md));
   if (c.has_status_subresource()) body.erase("status");
   if (!type.custom && type.group.empty() && type.plural == "namespaces") {
     body["metadata"]["labels"].set("kubernetes.io/metadata.name", name);
