@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <algorithm>
 
 #include "adapters/common/encoding.hpp"
 
@@ -27,7 +28,8 @@ result<body_sink> body_sink::to_file(std::string path, std::size_t cap) {
   // A few attempts in case a stale temporary of the same random name exists.
   for (int attempt = 0; attempt < 4; ++attempt) {
     auto temp = path + ".part-" + enc::hex(digest::random_bytes(6));
-    int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    // Read-write: an error answer is read back from it (take_error_body).
+    int fd = ::open(temp.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
     if (fd >= 0) {
       s.fd_ = fd;
       s.temp_path_ = std::move(temp);
@@ -135,6 +137,23 @@ status body_sink::commit(std::string& body_out, std::string& sha256_hex_out) {
   path_.clear();
   sha256_hex_out = sha_.finish_hex();
   return {};
+}
+
+void body_sink::take_error_body(std::string& body_out, std::size_t limit) {
+  if (path_.empty()) {
+    body_out = std::move(memory_);
+    if (body_out.size() > limit) body_out.resize(limit);
+  } else if (fd_ >= 0) {
+    body_out.assign(std::min(limit, size_), '\0');
+    std::size_t got = 0;
+    while (got < body_out.size()) {
+      ssize_t n = ::pread(fd_, body_out.data() + got, body_out.size() - got, static_cast<off_t>(got));
+      if (n <= 0) break;
+      got += static_cast<std::size_t>(n);
+    }
+    body_out.resize(got);
+  }
+  discard();
 }
 
 void body_sink::discard() {

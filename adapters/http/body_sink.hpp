@@ -43,6 +43,10 @@ class body_sink {
   // Memory: hands over the body. File: closes, renames into place, fills sha256_hex.
   // Fails (code "io") if the file cannot be completed; the temporary is removed then.
   status commit(std::string& body_out, std::string& sha256_hex_out);
+  // For an answer that is not a success: hands over at most `limit` bytes of the body
+  // (memory, or read back from the temporary file) and removes the file, so an error
+  // document never lands where the caller expected content.
+  void take_error_body(std::string& body_out, std::size_t limit);
   void discard();
 
  private:

@@ -42,6 +42,8 @@ constexpr int max_poll_ms = 1000;
 constexpr std::size_t max_idle_handles = 256;
 // Larger receive buffer for bodies streamed to files: fewer, bigger write() calls.
 constexpr long file_buffer_size = 64 * 1024;
+// Bytes of an error answer kept (in memory) when the body was meant for a file.
+constexpr std::size_t error_body_limit = 64 * 1024;
 // HTTP/2 streams per connection (curl's default, set explicitly so that the per-host
 // admission below matches what curl will actually run).
 constexpr long h2_streams_per_connection = 100;
@@ -386,7 +388,11 @@ struct curl_engine::impl {
     if (effective != nullptr) r.effective_url = effective;
     r.headers = t.headers.take();
 
-    if (code == CURLE_OK) {
+    if (code == CURLE_OK && !t.req.body_file.empty() && (status < 200 || status >= 300)) {
+      // An error document is not the content the caller wants in its file.
+      r.body_size = t.sink->size();
+      t.sink->take_error_body(r.body, error_body_limit);
+    } else if (code == CURLE_OK) {
       r.body_size = t.sink->size();
       auto committed = t.sink->commit(r.body, r.body_sha256_hex);
       if (!committed.ok()) {

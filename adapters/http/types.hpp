@@ -44,8 +44,10 @@ struct request {
   std::size_t max_body = 16u << 20;
   // When set, the body is streamed to this file with a running SHA-256 instead of being
   // kept in memory; max_body still bounds its size. It is written to a temporary
-  // sibling and renamed into place when complete (also for non-2xx answers: check
-  // status); on any failure nothing is left behind and an existing file is untouched.
+  // sibling and renamed into place when complete — for 2xx answers only: any other
+  // answer's body (an error document) comes back in response::body (its first 64 KiB)
+  // and no file is written. On any failure nothing is left behind and an existing
+  // file is untouched.
   std::string body_file;
   // Follow 3xx answers (registries redirect blob downloads to storage).
   bool follow_redirects = false;

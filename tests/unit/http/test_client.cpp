@@ -552,6 +552,20 @@ BOOST_AUTO_TEST_CASE(streamed_body_over_the_cap_leaves_no_file) {
   BOOST_TEST(r.error.find("no-such-dir/blob") != std::string::npos);
 }
 
+BOOST_AUTO_TEST_CASE(an_error_answer_never_lands_in_the_body_file) {
+  test_server server;
+  temp_dir dir;
+  auto c = client();
+  auto req = get(server.base_url() + "/no-such-endpoint");
+  req.body_file = dir.file("object");
+  auto r = call(c, req);
+  BOOST_REQUIRE(r.ok());
+  BOOST_TEST(r.status == 404);
+  BOOST_TEST(r.body == "no such endpoint");
+  BOOST_TEST(r.body_sha256_hex.empty());
+  BOOST_TEST(dir.entries().empty());
+}
+
 BOOST_AUTO_TEST_CASE(redirects_followed_only_when_asked) {
   test_server server;
   auto c = client();
