@@ -41,6 +41,8 @@ standin_process::standin_process(standin_options opts) : opts_(std::move(opts)) 
 void standin_process::launch() {
   std::vector<std::string> args = {opts_.binary, "--listen", "127.0.0.1:" + std::to_string(port_), "--state-dir", state_dir_};
   args.insert(args.end(), opts_.extra_args.begin(), opts_.extra_args.end());
+  std::error_code ec;
+  fs::remove(kubeconfig(), ec);  // a stale one from a previous run must not look like readiness
   pid_t parent = ::getpid();
   reaped_ = false;
   exit_status_ = -1;
