@@ -1,5 +1,7 @@
 #include "adapters/sops/document.hpp"
 
+#include "adapters/common/encoding.hpp"
+#include "adapters/sops/detect.hpp"
 #include "adapters/sops/stores.hpp"
 #include "adapters/sops/value_cipher.hpp"
 
@@ -59,11 +61,8 @@ result<decrypted_document> decrypt(document doc, std::string_view data_key, cons
   auto stored = decrypt_value(doc.meta.mac, data_key, *aad);
   out.mac_ok = stored && stored->kind == node_kind::string && stored->text == *computed;
   if (opts.verify_mac && !out.mac_ok) {
-    if (!stored) {
-      if (stored.error().code == "sops_auth")
-        return make_error("sops_wrong_key", "cannot decrypt the MAC: " + stored.error().message);
-      return make_error("sops_mac", "cannot decrypt the MAC: " + stored.error().message);
-    }
+    // The values decrypted, so a MAC that does not is damaged rather than under another key.
+    if (!stored) return make_error("sops_mac", "cannot decrypt the MAC: " + stored.error().message);
     if (doc.meta.mac.empty())
       return make_error("sops_mac", "the document has no MAC, and MAC verification is on");
     return make_error("sops_mac", "MAC mismatch: the document's values were changed after it was encrypted");
@@ -92,6 +91,21 @@ result<json::value> decrypt_manifest(const json::value& manifest, std::string_vi
   auto out = decrypt(std::move(*doc), data_key, opts);
   if (!out) return out.error();
   return std::move(out->json_documents.at(0));
+}
+
+std::optional<result<secret_data_document>> parse_secret_data_value(std::string_view name,
+                                                                    std::string_view base64_value) {
+  auto bytes = enc::unbase64(base64_value);
+  if (!bytes) return std::nullopt;  // Flux lets the build report it
+  auto in = detect_format_from_markers(*bytes);
+  if (!in) return std::nullopt;
+  auto doc = parse_document(*bytes, *in);
+  if (!doc) {
+    error_info e = doc.error();
+    e.message = "Secret data \"" + std::string(name) + "\": " + e.message;
+    return result<secret_data_document>(std::move(e));
+  }
+  return result<secret_data_document>(secret_data_document{std::move(*doc), format_for_path(name)});
 }
 
 }  // namespace fluxaws::sops

@@ -9,8 +9,10 @@
 // Documents larger than max_document_size (Flux's 5 MiB) are refused. Errors name the
 // document part and the reason, never plaintext or key material. Error codes:
 //   sops_too_large, sops_parse, sops_metadata, sops_value (malformed ENC value),
-//   sops_auth (a value does not authenticate although the key decrypts the MAC),
-//   sops_wrong_key, sops_mac, sops_format (output format cannot hold the data).
+//   sops_auth (a value does not authenticate: modified, or the key is unknown to be
+//   right because the document has no MAC), sops_wrong_key (neither a value nor the
+//   MAC authenticates), sops_mac (MAC missing, damaged or not matching, when
+//   verifying), sops_format (the output format cannot hold the data), sops_crypto.
 #pragma once
 
 #include <cstddef>
@@ -60,5 +62,17 @@ result<decrypted_document> decrypt(std::string_view bytes, format fmt, std::stri
                                    const decrypt_options& opts = {});
 // Decrypts an encrypted Kubernetes object (JSON in, JSON out, `sops` key removed).
 result<json::value> decrypt_manifest(const json::value& manifest, std::string_view data_key, bool verify_mac = false);
+
+// Flux's handling of one Secret `data` entry (DecryptResource): nullopt when the value
+// is not base64 or carries no SOPS marker (the entry is left alone); otherwise the
+// document, parsed in the marker's format, and the format its plaintext is to be
+// written in, from the entry's name. The caller decrypts with that output format and
+// stores the base64 of the bytes.
+struct secret_data_document {
+  document doc;
+  format output_format = format::binary;
+};
+std::optional<result<secret_data_document>> parse_secret_data_value(std::string_view name,
+                                                                    std::string_view base64_value);
 
 }  // namespace fluxaws::sops

@@ -260,29 +260,26 @@ struct placed_comment {
   node comment;
 };
 
+// Entries are in document order, which for positional entries is line order, so the
+// neighbours of a comment are found by binary search.
 std::vector<std::vector<placed_comment>> place_comments(const positions& p, const std::vector<raw_comment>& comments) {
   std::vector<std::vector<placed_comment>> out(p.containers.size());
   if (p.containers.empty()) return out;
+  auto by_line = [](const pos_entry& e, std::size_t line) { return e.line < line; };
+  auto line_before = [](std::size_t line, const pos_entry& e) { return line < e.line; };
   std::size_t order = 0;
   for (const auto& c : comments) {
     int target = -1;
-    if (c.is_inline)
-      for (const auto& e : p.entries)
-        if (e.line == c.line) target = e.container;
+    auto first_on = std::lower_bound(p.entries.begin(), p.entries.end(), c.line, by_line);
+    auto after = std::upper_bound(p.entries.begin(), p.entries.end(), c.line, line_before);
+    if (c.is_inline && first_on != after) target = std::prev(after)->container;  // deepest entry on the line
     if (target < 0) {
-      int prev = -1, next = -1;
-      for (std::size_t i = 0; i < p.entries.size(); ++i) {
-        if (p.entries[i].line < c.line) prev = static_cast<int>(i);
-        else if (p.entries[i].line > c.line && next < 0) next = static_cast<int>(i);
-      }
+      int prev = first_on == p.entries.begin() ? -1 : std::prev(first_on)->container;
+      int next = after == p.entries.end() ? -1 : after->container;
       std::vector<int> next_chain;
-      if (next >= 0)
-        for (int k = p.entries[static_cast<std::size_t>(next)].container; k >= 0; k = p.containers[static_cast<std::size_t>(k)].parent)
-          next_chain.push_back(k);
+      for (int k = next; k >= 0; k = p.containers[static_cast<std::size_t>(k)].parent) next_chain.push_back(k);
       std::vector<int> candidates = next_chain;
-      if (prev >= 0)
-        for (int k = p.entries[static_cast<std::size_t>(prev)].container; k >= 0; k = p.containers[static_cast<std::size_t>(k)].parent)
-          candidates.push_back(k);
+      for (int k = prev; k >= 0; k = p.containers[static_cast<std::size_t>(k)].parent) candidates.push_back(k);
       long best_col = -1;
       bool best_next = false;
       int best_depth = -1;
@@ -305,8 +302,7 @@ std::vector<std::vector<placed_comment>> place_comments(const positions& p, cons
       if (target < 0) target = 0;
     }
     const auto& lines = p.containers[static_cast<std::size_t>(target)].entry_lines;
-    std::size_t index = static_cast<std::size_t>(
-        std::count_if(lines.begin(), lines.end(), [&](std::size_t l) { return l < c.line; }));
+    std::size_t index = static_cast<std::size_t>(std::lower_bound(lines.begin(), lines.end(), c.line) - lines.begin());
     out[static_cast<std::size_t>(target)].push_back(
         placed_comment{index, order++, node::make_comment(c.text, c.is_inline)});
   }
@@ -388,46 +384,43 @@ struct converter {
   std::vector<std::vector<placed_comment>>& comments;
   int next_id = 0;
 
-  static void take_comments(std::vector<placed_comment>& list, std::size_t index, std::vector<node>* items,
-                            std::vector<entry>* entries) {
-    for (auto& pc : list) {
-      if (pc.index != index) continue;
-      if (items) items->push_back(std::move(pc.comment));
-      if (entries) entries->push_back(entry{std::string(), std::move(pc.comment)});
-    }
+  // The comments of the next collection, ordered by insertion point then source order.
+  std::vector<placed_comment>& next_comments() {
+    auto& mine = comments[static_cast<std::size_t>(next_id++)];
+    std::stable_sort(mine.begin(), mine.end(), [](const placed_comment& a, const placed_comment& b) {
+      return a.index != b.index ? a.index < b.index : a.order < b.order;
+    });
+    return mine;
   }
 
   node convert(const YAML::Node& n) {
     if (n.IsMap()) {
-      auto& mine = comments[static_cast<std::size_t>(next_id++)];
-      std::stable_sort(mine.begin(), mine.end(),
-                       [](const placed_comment& a, const placed_comment& b) { return a.order < b.order; });
+      auto& mine = next_comments();
+      std::size_t cursor = 0;
       node m = node::make_mapping();
       std::set<std::string> seen;
       std::size_t i = 0;
       for (auto it = n.begin(); it != n.end(); ++it, ++i) {
-        take_comments(mine, i, nullptr, &m.entries);
+        for (; cursor < mine.size() && mine[cursor].index <= i; ++cursor)
+          m.entries.push_back(entry{std::string(), std::move(mine[cursor].comment)});
         std::string key = key_text(it->first);
         if (!seen.insert(key).second) fail("duplicate mapping key \"" + key + "\" at " + line_of(it->first.Mark()));
         node v = convert(it->second);
         m.entries.push_back(entry{std::move(key), std::move(v)});
       }
-      for (auto& pc : mine)
-        if (pc.index >= i) m.entries.push_back(entry{std::string(), std::move(pc.comment)});
+      for (; cursor < mine.size(); ++cursor) m.entries.push_back(entry{std::string(), std::move(mine[cursor].comment)});
       return m;
     }
     if (n.IsSequence()) {
-      auto& mine = comments[static_cast<std::size_t>(next_id++)];
-      std::stable_sort(mine.begin(), mine.end(),
-                       [](const placed_comment& a, const placed_comment& b) { return a.order < b.order; });
+      auto& mine = next_comments();
+      std::size_t cursor = 0;
       node s = node::make_sequence();
       std::size_t i = 0;
       for (auto it = n.begin(); it != n.end(); ++it, ++i) {
-        take_comments(mine, i, &s.items, nullptr);
+        for (; cursor < mine.size() && mine[cursor].index <= i; ++cursor) s.items.push_back(std::move(mine[cursor].comment));
         s.items.push_back(convert(*it));
       }
-      for (auto& pc : mine)
-        if (pc.index >= i) s.items.push_back(std::move(pc.comment));
+      for (; cursor < mine.size(); ++cursor) s.items.push_back(std::move(mine[cursor].comment));
       return s;
     }
     if (n.IsScalar()) return typed_scalar(n);
@@ -442,6 +435,8 @@ node convert_document(const YAML::Node& doc, const std::vector<raw_comment>& com
          " is not a mapping (SOPS supports mappings only, not sequences or scalars)");
   positions p;
   collect(doc, -1, 0, true, p);
+  std::stable_sort(p.entries.begin(), p.entries.end(),
+                   [](const pos_entry& a, const pos_entry& b) { return a.line < b.line; });
   auto placed = place_comments(p, comments);
   if (doc.IsNull()) {
     node m = node::make_mapping();
@@ -698,8 +693,8 @@ result<std::vector<node>> load_yaml(std::string_view text) {
     scan_result scan = scan_yaml(text);
     std::vector<std::vector<raw_comment>> per_doc(std::max<std::size_t>(docs.size(), 1));
     for (auto& c : scan.comments) {
-      long idx = static_cast<long>(std::count_if(scan.separators.begin(), scan.separators.end(),
-                                                 [&](std::size_t s) { return s <= c.line; }));
+      long idx = static_cast<long>(std::upper_bound(scan.separators.begin(), scan.separators.end(), c.line) -
+                                   scan.separators.begin());
       if (scan.explicit_first) --idx;
       idx = std::clamp<long>(idx, 0, static_cast<long>(per_doc.size()) - 1);
       per_doc[static_cast<std::size_t>(idx)].push_back(std::move(c));

@@ -8,6 +8,7 @@
 #include "adapters/common/yaml_json.hpp"
 #include "adapters/sops/detect.hpp"
 #include "adapters/sops/document.hpp"
+#include "adapters/sops/encrypt.hpp"
 #include "adapters/sops/kms_keys.hpp"
 #include "test_support.hpp"
 
@@ -120,6 +121,53 @@ BOOST_AUTO_TEST_CASE(flux_size_limit) {
   BOOST_REQUIRE(!r.ok());
   BOOST_CHECK_EQUAL(r.error().code, "sops_too_large");
   BOOST_CHECK(parse_document(doc, format::binary, 0).ok());  // 0 lifts the limit
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(secret_data)
+
+// Flux's DecryptResource for Secret data entries, end to end with a KMS stand-in:
+// a YAML document stored under "app.env" is written back as dotenv.
+BOOST_AUTO_TEST_CASE(secret_data_values_follow_flux) {
+  auto inside = yamljson::parse_yaml(read_file(shared_dir() + "/fluxcd-kustomize-controller/inside_secret.yaml"));
+  BOOST_REQUIRE(inside.ok());
+  auto parsed = parse_secret_data_value("key", inside->at({"data", "key"})->as_string());
+  BOOST_REQUIRE(parsed.has_value());
+  BOOST_REQUIRE(parsed->ok());
+  BOOST_CHECK((*parsed)->output_format == format::binary);
+  BOOST_CHECK((*parsed)->doc.fmt == format::json);
+
+  BOOST_CHECK(!parse_secret_data_value("x", "not base64!").has_value());
+  BOOST_CHECK(!parse_secret_data_value("x", enc::base64("plain: yaml\n")).has_value());
+  auto broken = parse_secret_data_value("conf.yaml", enc::base64("a: 1\nmac: ENC[\n"));
+  BOOST_REQUIRE(broken.has_value());
+  BOOST_REQUIRE(!broken->ok());
+  BOOST_CHECK(broken->error().message.find("conf.yaml") != std::string::npos);
+
+  const std::string key = sops_test::test_key("secret data");
+  encrypt_options o;
+  key_group g;
+  kms_entry k;
+  k.arn = "arn:aws:kms:us-east-1:111122223333:key/abcd";
+  k.enc = enc::base64(key);  // the stand-in KMS "wraps" by identity
+  g.kms.push_back(k);
+  o.key_groups.push_back(g);
+  auto enc = encrypt("A: one\nB: two\n", format::yaml, key, o);
+  BOOST_REQUIRE(enc.ok());
+  auto entry = parse_secret_data_value("app.env", enc::base64(*enc));
+  BOOST_REQUIRE(entry.has_value() && entry->ok());
+  BOOST_CHECK((*entry)->doc.fmt == format::yaml);
+  BOOST_CHECK((*entry)->output_format == format::dotenv);
+  auto masters = kms_master_keys((*entry)->doc.meta);
+  BOOST_REQUIRE(masters.ok());
+  auto data_key = data_key_from_parts((*entry)->doc.meta, {masters->at(0).ciphertext_blob});
+  BOOST_REQUIRE(data_key.ok());
+  decrypt_options opts;
+  opts.output_format = (*entry)->output_format;
+  auto out = decrypt(std::move((*entry)->doc), *data_key, opts);
+  BOOST_REQUIRE(out.ok());
+  BOOST_CHECK_MESSAGE(out->bytes == "A=one\nB=two\n", "dotenv output differs");
 }
 
 BOOST_AUTO_TEST_SUITE_END()
