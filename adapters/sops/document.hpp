@@ -6,7 +6,9 @@
 //   3. decrypt(doc, data_key): every value, the MAC (checked when asked), and the
 //      plaintext document in the requested output format, plus json::value objects
 //      for YAML/JSON output.
-// Documents larger than max_document_size (Flux's 5 MiB) are refused. Errors name the
+// Documents larger than max_document_size (Flux's 5 MiB) are refused. Cost: YAML is
+// read with yaml-cpp at a few MB/s (a 5 MiB YAML file is about a second of CPU), so
+// an actor should hand big documents to a worker rather than decrypt in its handler. Errors name the
 // document part and the reason, never plaintext or key material. Error codes:
 //   sops_too_large, sops_parse, sops_metadata, sops_value (malformed ENC value),
 //   sops_auth (a value does not authenticate: modified, or the key is unknown to be

@@ -107,6 +107,7 @@ bool opens_block_scalar(std::string_view content, bool& doc_level) {
 
 scan_result scan_yaml(std::string_view text) {
   scan_result r;
+  if (text.substr(0, 3) == "\xef\xbb\xbf") text.remove_prefix(3);  // a BOM is not content
   enum class mode { normal, dq, sq, block } m = mode::normal;
   long block_parent = 0, block_indent = -1;
   bool seen_content = false;

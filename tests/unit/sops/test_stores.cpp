@@ -279,3 +279,15 @@ BOOST_AUTO_TEST_CASE(flatten_round_trip) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(stores_bom)
+
+BOOST_AUTO_TEST_CASE(a_byte_order_mark_does_not_hide_the_first_comment) {
+  auto b = load_yaml("\xef\xbb\xbf# first\na: 1\n");
+  BOOST_REQUIRE(b.ok());
+  BOOST_REQUIRE_GE(b->at(0).entries.size(), 2u);
+  BOOST_CHECK(b->at(0).entries[0].is_comment());
+  BOOST_CHECK_EQUAL(b->at(0).entries[0].value.text, " first");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
