@@ -67,16 +67,20 @@ int main(int argc, char** argv) {
   std::string tmpl = (fs::temp_directory_path() / "emureg-bench-XXXXXX").string();
   if (!::mkdtemp(tmpl.data())) return 2;
   const fs::path state = tmpl;
-  {
-    std::ofstream(state / "a.yaml") << "apiVersion: v1\nkind: ConfigMap\n";
+  // The conformance world's ECR part (tests/emulator/worlds/conformance.yaml).
+  for (const char* v : {"v1", "v2"}) {
+    fs::create_directories(state / v / "nested");
+    std::ofstream(state / v / "deploy.yaml") << "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: " << v << "\n";
+    std::ofstream(state / v / "nested" / "cm.yaml") << "apiVersion: v1\nkind: ConfigMap\n";
   }
   repository_seed app{"111122223333", "us-east-1", "tenant-a/app", {}, {}, {}, {}};
-  app.images.push_back({{"1.0.0", "1.2.3", "2.0.0-rc.1", "latest"}});
+  for (const char* t : {"1.0.0", "1.2.3", "2.0.0-rc.1", "latest"}) app.images.push_back({{t}});
   app.ranges.push_back({"build-%04d", 1, range_tags});
   repository_seed manifests{"111122223333", "us-east-1", "tenant-a/manifests", {}, {}, {}, {}};
-  manifests.artifacts.push_back({{"v1.0.0"}, state.string(), {}});
+  manifests.artifacts.push_back({{"v1.0.0"}, (state / "v1").string(), {}});
+  manifests.artifacts.push_back({{"v1.1.0"}, (state / "v2").string(), {}});
   repository_seed b{"111122223333", "us-east-1", "tenant-b/app", {}, {}, {}, {}};
-  b.images.push_back({{"1.0.0", "1.1.0", "latest"}});
+  for (const char* t : {"0.1.0", "0.2.0", "0.3.0", "latest"}) b.images.push_back({{t}});
   const std::vector<repository_seed> seeds = {app, manifests, b};
 
   int rc = 0;

@@ -3,10 +3,10 @@
 #include <algorithm>
 #include <mutex>
 
+#include "adapters/common/digest.hpp"
 #include "adapters/common/encoding.hpp"
 #include "adapters/common/json.hpp"
 #include "adapters/common/strings.hpp"
-#include "adapters/common/digest.hpp"
 #include "tests/emulator/registry/registry_errors.hpp"
 #include "tests/emulator/registry/registry_names.hpp"
 #include "tests/emulator/registry/tag_pages.hpp"

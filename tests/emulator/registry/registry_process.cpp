@@ -174,6 +174,8 @@ fluxaws::result<std::unique_ptr<registry_process>> registry_process::start(const
       if (null_fd >= 0) ::dup2(null_fd, 0);
       ::dup2(log_fd, 1);
       ::dup2(log_fd, 2);
+      // Nothing else of the emulator's (listening sockets, connections) goes along.
+      ::close_range(3, ~0U, 0);
       ::execve(argv[0], argv.data(), envp.data());
       ::_exit(127);
     }

@@ -3,10 +3,12 @@
 // Contract:
 //   - start() writes <state_dir>/registry/config.yml (version 0.1, filesystem storage
 //     under <state_dir>/registry/storage, http.addr 127.0.0.1:<free port>, relative
-//     URLs, delete enabled, log level warn, no access log), starts
-//     `docker-registry serve <config>` with its output in <state_dir>/registry/registry.log,
-//     and returns once GET /v2/ answers 200 (or an error with the log's last lines).
-//     A port taken between choosing and binding is retried with another port.
+//     URLs, delete enabled, blob descriptors cached in memory, log level warn, no access
+//     log), starts `docker-registry serve <config>` (GOGC=400 unless the environment
+//     sets GOGC) with its output in <state_dir>/registry/registry.log, and returns once
+//     GET /v2/ answers 200 (or an error with the log's last lines). A port taken between
+//     choosing and binding is retried with another port. An existing storage directory
+//     is kept (a restart serves what was seeded before).
 //   - The child gets PR_SET_PDEATHSIG(SIGKILL): it dies when the thread that started it
 //     ends, so call start() from a thread that lives as long as the emulator (main).
 //   - stop() (and the destructor) sends SIGTERM, waits up to stop_grace, then SIGKILL,
