@@ -10,6 +10,7 @@
 
 #include "actors/identity.hpp"
 #include "actors/protocol.hpp"
+#include "adapters/aws/env.hpp"
 #include "adapters/http/client.hpp"
 #include "actors/resource_index.hpp"
 
@@ -35,6 +36,13 @@ struct engine_options {
   bool once = false;
   // The controller's name in logs and events ("fluxaws").
   std::string controller = "fluxaws";
+  // The controller's AWS environment (process environment overlaid by the config
+  // file's aws.env, endpoint overrides and FIPS/dual-stack switches) and the region
+  // used when an object implies none (AWS_REGION).
+  aws::env_map aws_env;
+  std::string aws_region;
+  // Parallel object downloads of one Bucket reconcile.
+  int bucket_fetch_concurrency = 100;
 };
 
 struct engine {

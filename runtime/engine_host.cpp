@@ -14,6 +14,7 @@
 #include "actors/status_sink.hpp"
 #include "actors/status_store.hpp"
 #include "actors/supervisor.hpp"
+#include "adapters/aws/env.hpp"
 #include "adapters/common/log.hpp"
 #include "adapters/common/time.hpp"
 #include "adapters/http/client.hpp"
@@ -55,6 +56,22 @@ http::client_options http_options(const config& cfg) {
   o.no_proxy = cfg.http.no_proxy;
   o.connect_to = cfg.http.connect_to;
   return o;
+}
+
+// The controller's AWS environment: the process's, overlaid by the config file's
+// aws.env, endpoint overrides and FIPS/dual-stack switches.
+aws::env_map controller_aws_env(const config& cfg) {
+  aws::env_map env = aws::process_env();
+  for (const auto& [k, v] : cfg.aws.env) env[k] = v;
+  for (const auto& [service, url] : cfg.aws.endpoints) {
+    std::string name = "AWS_ENDPOINT_URL_";
+    for (char c : service) name.push_back(c == '-' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
+    env[name] = url;
+  }
+  if (cfg.aws.use_fips_endpoint) env["AWS_USE_FIPS_ENDPOINT"] = "true";
+  if (cfg.aws.use_dualstack_endpoint) env["AWS_USE_DUALSTACK_ENDPOINT"] = "true";
+  if (!cfg.aws.region.empty()) env["AWS_REGION"] = cfg.aws.region;
+  return env;
 }
 
 }  // namespace
@@ -123,6 +140,13 @@ result<std::unique_ptr<engine_host>> engine_host::start(const run_options& opts)
   eng.opts.max_retry = cfg.reconcile.max_retry_delay;
   eng.opts.requeue_dependency = cfg.reconcile.requeue_dependency;
   eng.opts.once = opts.once;
+  eng.opts.bucket_fetch_concurrency = cfg.reconcile.bucket_fetch_concurrency;
+  eng.opts.aws_env = controller_aws_env(cfg);
+  eng.opts.aws_region = cfg.aws.region;
+  if (eng.opts.aws_region.empty()) {
+    if (auto r = aws::env_get(eng.opts.aws_env, "AWS_REGION")) eng.opts.aws_region = *r;
+    else if (auto d = aws::env_get(eng.opts.aws_env, "AWS_DEFAULT_REGION")) eng.opts.aws_region = *d;
+  }
   eng.now = [] { return timefmt::rfc3339(std::chrono::system_clock::now()); };
   auto rng = std::make_shared<std::mt19937_64>(std::random_device{}());
   auto rng_mu = std::make_shared<std::mutex>();

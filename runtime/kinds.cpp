@@ -1,9 +1,12 @@
 #include "runtime/kinds.hpp"
 
+#include "actors/bucket_reconciler.hpp"
+
 namespace fluxaws::runtime {
 
 std::map<std::string, actors::reconciler_factory, std::less<>> make_kind_factories(const config& /*cfg*/) {
   std::map<std::string, actors::reconciler_factory, std::less<>> kinds;
+  kinds.emplace("Bucket", [] { return actors::make_bucket_reconciler(); });
   return kinds;
 }
 
