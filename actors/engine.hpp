@@ -41,6 +41,9 @@ struct engine_options {
   // used when an object implies none (AWS_REGION).
   aws::env_map aws_env;
   std::string aws_region;
+  // Local mode's state directory (status store, image tag database); empty in
+  // cluster mode.
+  std::string state_dir;
   // Parallel object downloads of one Bucket reconcile.
   int bucket_fetch_concurrency = 100;
 };

@@ -27,6 +27,8 @@ class reconcile_run {
                 std::chrono::steady_clock::time_point deadline);
 
   object_actor::pointer self() const { return self_; }
+  // The supervisor, for looking up another object's actor (lookup_atom).
+  supervisor_actor supervisor() const;
   const engine& eng() const;
   const json::value& object() const;  // the object as it was when the run started
   const kube::object_key& key() const;

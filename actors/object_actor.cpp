@@ -300,6 +300,7 @@ reconcile_run::reconcile_run(object_actor::pointer self, object_state* state, ui
     : self_(self), state_(state), id_(id), reconcile_id_(new_reconcile_id()), deadline_(deadline) {}
 
 const engine& reconcile_run::eng() const { return *state_->eng; }
+supervisor_actor reconcile_run::supervisor() const { return state_->parent; }
 const json::value& reconcile_run::object() const { return state_->object; }
 const kube::object_key& reconcile_run::key() const { return state_->key; }
 int64_t reconcile_run::generation() const { return state_->generation(); }

@@ -47,6 +47,7 @@ using summary_atom = caf::atom_constant<caf::atom("summary")>;
 using shutdown_atom = caf::atom_constant<caf::atom("shutdown")>;
 using gc_atom = caf::atom_constant<caf::atom("gc")>;
 using delete_atom = caf::atom_constant<caf::atom("delete")>;
+using lookup_atom = caf::atom_constant<caf::atom("lookup")>;
 
 // ---- payloads -----------------------------------------------------------------
 
@@ -98,13 +99,7 @@ namespace fluxaws::actors {
 // Receives the object source's changes (local directory or kube watch).
 using kube::change_sink_actor;
 
-// The supervisor: spawns, updates and stops object actors; answers summaries.
-using supervisor_actor = change_sink_actor::extend<
-    caf::replies_to<summary_atom>::with<engine_summary>,
-    caf::reacts_to<status_atom, status_report>,   // object actors report here first
-    caf::reacts_to<shutdown_atom>>;
-
-// One per Flux object.
+// One per Flux object (declared first: the supervisor hands these out).
 using object_actor = caf::typed_actor<
     caf::reacts_to<update_atom, json::value>,                  // a new version of the object
     caf::reacts_to<delete_atom>,                               // the object is gone: clean up, exit
@@ -114,6 +109,15 @@ using object_actor = caf::typed_actor<
     caf::reacts_to<subscribe_atom, caf::actor>,                // a dependent wants source events
     caf::reacts_to<unsubscribe_atom, caf::actor>,
     caf::reacts_to<source_atom, source_event>>;                // an event from a source we depend on
+
+// The supervisor: spawns, updates and stops object actors; answers summaries.
+using supervisor_actor = change_sink_actor::extend<
+    caf::replies_to<summary_atom>::with<engine_summary>,
+    // The actor of another object (an invalid handle when it does not exist), so a
+    // dependent (Kustomization, ImagePolicy) can subscribe to its source.
+    caf::replies_to<lookup_atom, kube::object_key>::with<object_actor>,
+    caf::reacts_to<status_atom, status_report>,   // object actors report here first
+    caf::reacts_to<shutdown_atom>>;
 
 // Stores status (local mode: files in the state directory; cluster mode: status patches).
 using status_sink_actor = caf::typed_actor<

@@ -182,6 +182,10 @@ supervisor_impl::behavior_type supervisor_behavior(supervisor_impl::stateful_poi
         }
         self->send(st.cfg.sink, status_atom::value, std::move(r));
       },
+      [self](lookup_atom, kube::object_key& key) -> object_actor {
+        auto it = self->state.objects.find(key);
+        return it == self->state.objects.end() ? object_actor{} : it->second.actor;
+      },
       [self](respawn_atom, kube::object_key& key) {
         auto it = self->state.objects.find(key);
         if (it == self->state.objects.end() || it->second.actor) return;

@@ -140,6 +140,7 @@ result<std::unique_ptr<engine_host>> engine_host::start(const run_options& opts)
   eng.opts.max_retry = cfg.reconcile.max_retry_delay;
   eng.opts.requeue_dependency = cfg.reconcile.requeue_dependency;
   eng.opts.once = opts.once;
+  eng.opts.state_dir = cfg.local.state_dir;
   eng.opts.bucket_fetch_concurrency = cfg.reconcile.bucket_fetch_concurrency;
   eng.opts.aws_env = controller_aws_env(cfg);
   eng.opts.aws_region = cfg.aws.region;
