@@ -6,7 +6,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <limits>
-#include <regex>
+#include <cctype>
 #include <sstream>
 
 namespace fluxaws::yamljson {
@@ -35,42 +35,85 @@ std::optional<bool> bool_word(const std::string& s) {
   return std::nullopt;
 }
 
-std::optional<int64_t> int_word(const std::string& s) {
-  static const std::regex re(R"(^[-+]?(0|[1-9][0-9_]*|0x[0-9a-fA-F_]+|0o?[0-7_]+)$)");
-  if (!std::regex_match(s, re)) return std::nullopt;
-  std::string clean;
-  for (char c : s)
-    if (c != '_') clean.push_back(c);
-  int base = 10;
-  std::string digits = clean;
-  bool neg = false;
-  if (!digits.empty() && (digits[0] == '-' || digits[0] == '+')) {
-    neg = digits[0] == '-';
-    digits.erase(0, 1);
+bool digits_or_underscores(std::string_view s, bool hex, bool octal) {
+  if (s.empty()) return false;
+  for (char c : s) {
+    if (c == '_') continue;
+    if (hex && std::isxdigit(static_cast<unsigned char>(c))) continue;
+    if (octal && c >= '0' && c <= '7') continue;
+    if (!hex && !octal && std::isdigit(static_cast<unsigned char>(c))) continue;
+    return false;
   }
-  if (digits.rfind("0x", 0) == 0) {
-    base = 16;
-    digits.erase(0, 2);
-  } else if (digits.rfind("0o", 0) == 0) {
-    base = 8;
-    digits.erase(0, 2);
-  } else if (digits.size() > 1 && digits[0] == '0') {
-    base = 8;
-  }
-  errno = 0;
-  char* end = nullptr;
-  long long v = std::strtoll(digits.c_str(), &end, base);
-  if (errno != 0 || end == digits.c_str() || *end != '\0') return std::nullopt;
-  return neg ? -v : v;
+  return true;
 }
 
+// [-+]?(0|[1-9][0-9_]*|0x[0-9a-fA-F_]+|0o?[0-7_]+)
+std::optional<int64_t> int_word(const std::string& s) {
+  std::string_view v = s;
+  bool neg = false;
+  if (!v.empty() && (v[0] == '-' || v[0] == '+')) {
+    neg = v[0] == '-';
+    v.remove_prefix(1);
+  }
+  int base = 10;
+  std::string_view digits = v;
+  if (v == "0") {
+    digits = v;
+  } else if (v.size() > 2 && v[0] == '0' && v[1] == 'x') {
+    base = 16;
+    digits = v.substr(2);
+    if (!digits_or_underscores(digits, true, false)) return std::nullopt;
+  } else if (v.size() > 2 && v[0] == '0' && v[1] == 'o') {
+    base = 8;
+    digits = v.substr(2);
+    if (!digits_or_underscores(digits, false, true)) return std::nullopt;
+  } else if (v.size() > 1 && v[0] == '0') {
+    base = 8;
+    digits = v.substr(1);
+    if (!digits_or_underscores(digits, false, true)) return std::nullopt;
+  } else if (v.empty() || v[0] < '1' || v[0] > '9' || !digits_or_underscores(v, false, false)) {
+    return std::nullopt;
+  }
+  std::string clean;
+  for (char c : digits)
+    if (c != '_') clean.push_back(c);
+  if (clean.empty()) return std::nullopt;
+  errno = 0;
+  char* end = nullptr;
+  long long n = std::strtoll(clean.c_str(), &end, base);
+  if (errno != 0 || end == clean.c_str() || *end != '\0') return std::nullopt;
+  return neg ? -n : n;
+}
+
+// [-+]?(\.[0-9]+|[0-9][0-9_]*(\.[0-9_]*)?)([eE][-+]?[0-9]+)?, .inf, .nan
 std::optional<double> float_word(const std::string& s) {
-  static const std::regex re(R"(^[-+]?(\.[0-9]+|[0-9][0-9_]*(\.[0-9_]*)?)([eE][-+]?[0-9]+)?$)");
   if (s == ".inf" || s == ".Inf" || s == ".INF" || s == "+.inf" || s == "+.Inf" || s == "+.INF")
     return std::numeric_limits<double>::infinity();
   if (s == "-.inf" || s == "-.Inf" || s == "-.INF") return -std::numeric_limits<double>::infinity();
   if (s == ".nan" || s == ".NaN" || s == ".NAN") return std::numeric_limits<double>::quiet_NaN();
-  if (!std::regex_match(s, re)) return std::nullopt;
+  std::size_t i = 0;
+  auto digit = [&](std::size_t k) { return k < s.size() && std::isdigit(static_cast<unsigned char>(s[k])); };
+  if (i < s.size() && (s[i] == '-' || s[i] == '+')) ++i;
+  if (i < s.size() && s[i] == '.') {
+    ++i;
+    if (!digit(i)) return std::nullopt;
+    while (digit(i)) ++i;
+  } else {
+    if (!digit(i)) return std::nullopt;
+    ++i;
+    while (digit(i) || (i < s.size() && s[i] == '_')) ++i;
+    if (i < s.size() && s[i] == '.') {
+      ++i;
+      while (digit(i) || (i < s.size() && s[i] == '_')) ++i;
+    }
+  }
+  if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
+    ++i;
+    if (i < s.size() && (s[i] == '-' || s[i] == '+')) ++i;
+    if (!digit(i)) return std::nullopt;
+    while (digit(i)) ++i;
+  }
+  if (i != s.size()) return std::nullopt;
   std::string clean;
   for (char c : s)
     if (c != '_') clean.push_back(c);

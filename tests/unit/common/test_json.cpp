@@ -1,5 +1,7 @@
 #include <boost/test/unit_test.hpp>
 
+#include <cmath>
+
 #include "adapters/common/json.hpp"
 #include "adapters/common/yaml_json.hpp"
 
@@ -65,6 +67,45 @@ kind: Other
   BOOST_TEST(d.find("z")->is_null());
   BOOST_TEST(d.find("s")->as_string() == "hello");
   BOOST_TEST(d.find("l")->as_array()[1].as_string() == "two");
+}
+
+BOOST_AUTO_TEST_CASE(yaml_scalars_resolve_like_go_yaml_v2) {
+  auto r = yamljson::parse_yaml(R"(
+hex: 0x1F
+octal: 0o17
+legacy_octal: 012
+underscores: 1_000
+negative: -42
+plus: +7
+f1: 1.5e3
+f2: .5
+f3: "1.5"
+f4: 1.
+notnum1: 1e
+notnum2: 0x
+notnum3: 12abc
+notnum4: 1.2.3
+inf: .inf
+yes_word: yes
+off_word: off
+)");
+  BOOST_REQUIRE(r.ok());
+  const auto& v = *r;
+  BOOST_TEST(v.find("hex")->as_int() == 31);
+  BOOST_TEST(v.find("octal")->as_int() == 15);
+  BOOST_TEST(v.find("legacy_octal")->as_int() == 10);
+  BOOST_TEST(v.find("underscores")->as_int() == 1000);
+  BOOST_TEST(v.find("negative")->as_int() == -42);
+  BOOST_TEST(v.find("plus")->as_int() == 7);
+  BOOST_TEST(v.find("f1")->as_double() == 1500.0);
+  BOOST_TEST(v.find("f2")->as_double() == 0.5);
+  BOOST_TEST(v.find("f3")->is_string());
+  BOOST_TEST(v.find("f4")->as_double() == 1.0);
+  for (auto k : {"notnum1", "notnum2", "notnum3", "notnum4"}) BOOST_TEST(v.find(k)->is_string(), k);
+  BOOST_TEST(std::isinf(v.find("inf")->as_double()));
+  BOOST_TEST(v.find("yes_word")->as_bool());
+  BOOST_TEST(!v.find("off_word")->as_bool());
+  BOOST_TEST(v.find("off_word")->is_bool());
 }
 
 BOOST_AUTO_TEST_CASE(yaml_errors_name_the_line) {
