@@ -1,5 +1,6 @@
 #include "tests/emulator/s3_service.hpp"
 
+#include "adapters/common/digest.hpp"
 #include "adapters/common/encoding.hpp"
 #include "adapters/common/strings.hpp"
 #include "adapters/common/time.hpp"
@@ -72,8 +73,11 @@ std::string op_for(const http_request& req, const s3_target& t) {
     if (has(t.query, "uploadId")) return "UploadPart";
     return "PutObject";
   }
-  if (m == http::verb::delete_) return "DeleteObject";
-  if (m == http::verb::post) return has(t.query, "uploads") ? "CreateMultipartUpload" : "Unknown";
+  if (m == http::verb::delete_) return has(t.query, "uploadId") ? "AbortMultipartUpload" : "DeleteObject";
+  if (m == http::verb::post) {
+    if (has(t.query, "uploads")) return "CreateMultipartUpload";
+    if (has(t.query, "uploadId")) return "CompleteMultipartUpload";
+  }
   return "Unknown";
 }
 
@@ -122,6 +126,41 @@ http_response auth_error(const http_request& req, const sigv4::verify_result& v,
   }
   if (v.presigned) return s3_error(req, 400, "AuthorizationQueryParametersError", v.message);
   return s3_error(req, 400, "AuthorizationHeaderMalformed", v.message);
+}
+
+// The uploaded bytes of a PutObject/UploadPart: plain, or aws-chunked (trailers out).
+fluxaws::result<std::string> upload_body(const http_request& req, std::map<std::string, std::string>& trailers) {
+  auto sha = sv(req["x-amz-content-sha256"]);
+  auto encoding = sv(req[http::field::content_encoding]);
+  std::string data;
+  if (str::starts_with(sha, "STREAMING-") || encoding.find("aws-chunked") != std::string_view::npos) {
+    auto decoded = decode_aws_chunked(req.body(), trailers);
+    if (!decoded) return decoded.error();
+    data = std::move(decoded.value());
+    auto declared = sv(req["x-amz-decoded-content-length"]);
+    if (!declared.empty() && declared != std::to_string(data.size()))
+      return make_error("IncompleteBody",
+                        "You did not provide the number of bytes specified by the x-amz-decoded-content-length header.");
+  } else {
+    data = req.body();
+  }
+  if (auto md5 = sv(req["content-md5"]); !md5.empty()) {
+    auto want = fluxaws::enc::unbase64(md5);
+    auto got = fluxaws::enc::unhex(md5_hex(data));
+    if (!want || !got || *want != *got)
+      return make_error("BadDigest", "The Content-MD5 you specified did not match what we received.");
+  }
+  return data;
+}
+
+std::string xml_text(std::string_view xml, std::string_view tag, std::size_t& from) {
+  std::string open = "<" + std::string(tag) + ">", close = "</" + std::string(tag) + ">";
+  auto a = xml.find(open, from);
+  if (a == std::string_view::npos) return {};
+  auto b = xml.find(close, a);
+  if (b == std::string_view::npos) return {};
+  from = b + close.size();
+  return std::string(xml.substr(a + open.size(), b - a - open.size()));
 }
 
 std::string list_xml_key(std::string_view s, bool url) {
@@ -380,27 +419,10 @@ http_response s3_service::handle(const http_request& req, const route& rt, call_
     const std::string object_arn = bucket_arn + "/" + t.key;
     if (auto denied = check("s3:PutObject", object_arn)) return *denied;
     if (t.key.size() > 1024) return s3_error(req, 400, "KeyTooLongError", "Your key is too long");
-    std::string data;
     std::map<std::string, std::string> trailers;
-    auto sha = sv(req["x-amz-content-sha256"]);
-    auto encoding = sv(req[http::field::content_encoding]);
-    if (str::starts_with(sha, "STREAMING-") || encoding.find("aws-chunked") != std::string_view::npos) {
-      auto decoded = decode_aws_chunked(req.body(), trailers);
-      if (!decoded) return s3_error(req, 400, decoded.error().code, decoded.error().message);
-      data = std::move(decoded.value());
-      auto declared = sv(req["x-amz-decoded-content-length"]);
-      if (!declared.empty() && declared != std::to_string(data.size()))
-        return s3_error(req, 400, "IncompleteBody",
-                        "You did not provide the number of bytes specified by the x-amz-decoded-content-length header.");
-    } else {
-      data = req.body();
-    }
-    if (auto md5 = sv(req["content-md5"]); !md5.empty()) {
-      auto want = fluxaws::enc::unbase64(md5);
-      auto got = fluxaws::enc::unhex(md5_hex(data));
-      if (!want || !got || *want != *got)
-        return s3_error(req, 400, "BadDigest", "The Content-MD5 you specified did not match what we received.");
-    }
+    auto body = upload_body(req, trailers);
+    if (!body) return s3_error(req, 400, body.error().code, body.error().message);
+    std::string data = std::move(body.value());
     auto ctype = sv(req[http::field::content_type]);
     auto obj = make_object(std::move(data), ctype.empty() ? "binary/octet-stream" : std::string(ctype));
     for (const auto& f : req) {
@@ -415,6 +437,116 @@ http_response s3_service::handle(const http_request& req, const route& rt, call_
     for (const auto& [name, value] : obj.checksums) res.set(name, value);
     bucket->put(t.key, std::move(obj));
     return res;
+  }
+  if (op == "CreateMultipartUpload" || op == "UploadPart" || op == "CompleteMultipartUpload" ||
+      op == "AbortMultipartUpload") {
+    const std::string object_arn = bucket_arn + "/" + t.key;
+    if (auto denied = check(op == "AbortMultipartUpload" ? "s3:AbortMultipartUpload" : "s3:PutObject", object_arn))
+      return *denied;
+    auto xml_answer = [&](std::string x) {
+      auto res = s3_response(version, 200);
+      res.set(http::field::content_type, "application/xml");
+      res.body() = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" + std::move(x);
+      return res;
+    };
+    auto no_upload = [&] {
+      return s3_error(req, 404, "NoSuchUpload",
+                      "The specified upload does not exist. The upload ID may be invalid, or the upload may have been "
+                      "aborted or completed.",
+                      {{"UploadId", t.query.count("uploadId") ? t.query.at("uploadId") : ""}});
+    };
+    if (op == "CreateMultipartUpload") {
+      auto id = fluxaws::enc::base64url(fluxaws::digest::random_bytes(24));
+      auto ctype = sv(req[http::field::content_type]);
+      {
+        std::lock_guard lock(uploads_mu_);
+        uploads_[id] = upload{bd.name, t.key, ctype.empty() ? "binary/octet-stream" : std::string(ctype), {}};
+      }
+      return xml_answer("<InitiateMultipartUploadResult xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Bucket>" +
+                        xml_escape(bd.name) + "</Bucket><Key>" + xml_escape(t.key) + "</Key><UploadId>" + id +
+                        "</UploadId></InitiateMultipartUploadResult>");
+    }
+    const std::string id = t.query.count("uploadId") ? t.query.at("uploadId") : "";
+    if (op == "UploadPart") {
+      const auto* pn = find_param(t.query, "partNumber");
+      int number = 0;
+      if (!pn || pn->empty() || pn->size() > 5 || pn->find_first_not_of("0123456789") != std::string::npos ||
+          (number = std::stoi(*pn)) < 1 || number > 10000)
+        return s3_error(req, 400, "InvalidArgument", "Part number must be an integer between 1 and 10000, inclusive",
+                        {{"ArgumentName", "partNumber"}});
+      std::map<std::string, std::string> trailers;
+      auto body = upload_body(req, trailers);
+      if (!body) return s3_error(req, 400, body.error().code, body.error().message);
+      part p{std::move(body.value()), {}};
+      p.etag = "\"" + md5_hex(p.data) + "\"";
+      auto etag = p.etag;
+      std::lock_guard lock(uploads_mu_);
+      auto it = uploads_.find(id);
+      if (it == uploads_.end() || it->second.bucket != bd.name || it->second.key != t.key) return no_upload();
+      it->second.parts[number] = std::move(p);
+      auto res = s3_response(version, 200);
+      res.set(http::field::etag, etag);
+      return res;
+    }
+    if (op == "AbortMultipartUpload") {
+      std::lock_guard lock(uploads_mu_);
+      auto it = uploads_.find(id);
+      if (it == uploads_.end() || it->second.bucket != bd.name || it->second.key != t.key) return no_upload();
+      uploads_.erase(it);
+      return s3_response(version, 204);
+    }
+    // CompleteMultipartUpload: the listed parts, ascending, with their ETags.
+    upload done;
+    {
+      std::lock_guard lock(uploads_mu_);
+      auto it = uploads_.find(id);
+      if (it == uploads_.end() || it->second.bucket != bd.name || it->second.key != t.key) return no_upload();
+      done = it->second;
+    }
+    std::string data, md5s;
+    std::size_t pos = 0;
+    int last = 0, count = 0;
+    const std::string& xml = req.body();
+    for (;;) {
+      std::size_t part_pos = pos;
+      auto part_xml = xml_text(xml, "Part", part_pos);
+      if (part_xml.empty()) break;
+      pos = part_pos;
+      std::size_t inner = 0;
+      auto number_text = xml_text(part_xml, "PartNumber", inner);
+      inner = 0;
+      auto etag = xml_text(part_xml, "ETag", inner);
+      etag = str::replace_all(etag, "&quot;", "\"");
+      if (!etag.empty() && etag.front() != '"') etag = "\"" + etag + "\"";
+      int number = std::atoi(number_text.c_str());
+      if (number <= last)
+        return s3_error(req, 400, "InvalidPartOrder", "The list of parts was not in ascending order. The parts list "
+                                                      "must be specified in order by part number.");
+      auto p = done.parts.find(number);
+      if (p == done.parts.end() || p->second.etag != etag)
+        return s3_error(req, 400, "InvalidPart", "One or more of the specified parts could not be found. The part may "
+                                                 "not have been uploaded, or the specified entity tag may not match the "
+                                                 "part's entity tag.");
+      data += p->second.data;
+      md5s += *fluxaws::enc::unhex(md5_hex(p->second.data));
+      last = number;
+      ++count;
+    }
+    if (count == 0)
+      return s3_error(req, 400, "MalformedXML", "The XML you provided was not well-formed or did not validate against "
+                                                "our published schema");
+    auto obj = make_object(std::move(data), done.content_type);
+    obj.etag = "\"" + md5_hex(md5s) + "-" + std::to_string(count) + "\"";
+    auto etag = obj.etag;
+    bucket->put(t.key, std::move(obj));
+    {
+      std::lock_guard lock(uploads_mu_);
+      uploads_.erase(id);
+    }
+    return xml_answer("<CompleteMultipartUploadResult xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Location>https://" +
+                      xml_escape(bd.name) + ".s3." + bd.region + ".amazonaws.com/" + xml_escape(t.key) +
+                      "</Location><Bucket>" + xml_escape(bd.name) + "</Bucket><Key>" + xml_escape(t.key) +
+                      "</Key><ETag>" + xml_escape(etag) + "</ETag></CompleteMultipartUploadResult>");
   }
   if (op == "DeleteObject") {
     const std::string object_arn = bucket_arn + "/" + t.key;

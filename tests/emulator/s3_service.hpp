@@ -16,8 +16,14 @@
 //   - PutObject: plain bodies, UNSIGNED-PAYLOAD, and aws-chunked bodies
 //     (STREAMING-UNSIGNED-PAYLOAD-TRAILER and STREAMING-AWS4-HMAC-SHA256-PAYLOAD; the
 //     chunk signatures of the latter are not re-verified); Content-MD5 checked.
+//   - Multipart uploads (CreateMultipartUpload, UploadPart, CompleteMultipartUpload,
+//     AbortMultipartUpload) for `aws s3 cp` of large files; the object's ETag is S3's
+//     "<md5 of the parts' md5s>-<parts>". Uploads live in memory until completed.
 //   - Errors are S3's XML (<Error><Code>…<RequestId>…<HostId>) with S3's codes.
 #pragma once
+
+#include <map>
+#include <mutex>
 
 #include "tests/emulator/s3_store.hpp"
 #include "tests/emulator/service_context.hpp"
@@ -32,8 +38,18 @@ class s3_service {
   static std::string operation_of(const http_request& req, const route& rt);
 
  private:
+  struct part {
+    std::string data, etag;
+  };
+  struct upload {
+    std::string bucket, key, content_type;
+    std::map<int, part> parts;
+  };
+
   service_context ctx_;
   s3_store& store_;
+  std::mutex uploads_mu_;
+  std::map<std::string, upload> uploads_;  // by upload id
 };
 
 // Decodes an aws-chunked body; the trailer headers (x-amz-checksum-…) go to trailers.

@@ -9,6 +9,9 @@
 
 #include <curl/curl.h>
 #include <signal.h>
+#include <sys/wait.h>
+
+#include <cstdlib>
 
 #include <filesystem>
 #include <fstream>
@@ -304,12 +307,19 @@ BOOST_AUTO_TEST_CASE(web_identity_trust_audience_and_expiry) {
 
 BOOST_AUTO_TEST_CASE(expired_sessions_are_refused_by_every_service) {
   auto& w = *the_world;
-  BOOST_REQUIRE(w.admin("POST", "/_emulator/settings", R"({"sts":{"credentialLifetime":"2s"}})").status == 200);
+  BOOST_REQUIRE(w.admin("POST", "/_emulator/settings", R"({"sts":{"credentialLifetime":"2s"},"ecr":{"tokenLifetime":"2s"}})").status == 200);
   auto ok = w.assume_web("tenant-a", "system:serviceaccount:tenant-a:flux", "sts.amazonaws.com");
-  BOOST_REQUIRE(w.admin("POST", "/_emulator/settings", R"({"sts":{"credentialLifetime":"1h"}})").status == 200);
+  auto token = w.ecr(ci(), "GetAuthorizationToken");
+  BOOST_REQUIRE(w.admin("POST", "/_emulator/settings", R"({"sts":{"credentialLifetime":"1h"},"ecr":{"tokenLifetime":"12h"}})").status == 200);
   BOOST_REQUIRE(ok.status == 200);
+  BOOST_REQUIRE(token.status == 200);
   auto creds = session_of(ok);
-  std::this_thread::sleep_for(std::chrono::milliseconds(3000));  // let the 2 s session lapse
+  std::this_thread::sleep_for(std::chrono::milliseconds(3000));  // let the 2 s session and token lapse
+  auto basic = "Basic " + json::parse(token.body)->find("authorizationData")->as_array().at(0).find("authorizationToken")->as_string();
+  auto lapsed = w.send("GET", "111122223333.dkr.ecr.us-east-1.amazonaws.com", "/v2/tenant-a/app/tags/list",
+                       {{"Authorization", basic}}, "");
+  BOOST_TEST(lapsed.status == 403);
+  BOOST_TEST(lapsed.body.find("expired") != std::string::npos);
   auto s = w.sts(creds, "Action=GetCallerIdentity&Version=2011-06-15");
   BOOST_TEST(s.status == 403);
   BOOST_TEST(s.code() == "ExpiredToken");
@@ -397,6 +407,27 @@ BOOST_AUTO_TEST_CASE(s3_objects_listing_and_conditions) {
   auto head = w.s3(ci(), "eu-west-1", "tenant-b-manifests", "HEAD", "");
   BOOST_TEST(head.status == 200);
   BOOST_TEST(head.header("x-amz-bucket-region") == "eu-west-1");
+  // Multipart: two parts, completed; the ETag is S3's "<md5 of md5s>-2".
+  auto created = w.s3(ci(), "eu-west-1", "tenant-b-manifests", "POST", "multi/obj.bin", "uploads=");
+  BOOST_REQUIRE(created.status == 200);
+  auto upload_id = between(created.body, "<UploadId>", "</UploadId>");
+  auto p1 = w.s3(ci(), "eu-west-1", "tenant-b-manifests", "PUT", "multi/obj.bin",
+                 "partNumber=1&uploadId=" + upload_id, std::string(5 << 20, 'a'));
+  auto p2 = w.s3(ci(), "eu-west-1", "tenant-b-manifests", "PUT", "multi/obj.bin",
+                 "partNumber=2&uploadId=" + upload_id, "tail");
+  BOOST_REQUIRE(p1.status == 200);
+  BOOST_REQUIRE(p2.status == 200);
+  std::string complete = "<CompleteMultipartUpload><Part><PartNumber>1</PartNumber><ETag>" + p1.header("etag") +
+                         "</ETag></Part><Part><PartNumber>2</PartNumber><ETag>" + p2.header("etag") +
+                         "</ETag></Part></CompleteMultipartUpload>";
+  auto done = w.s3(ci(), "eu-west-1", "tenant-b-manifests", "POST", "multi/obj.bin", "uploadId=" + upload_id, complete);
+  BOOST_TEST(done.status == 200);
+  BOOST_TEST(between(done.body, "<ETag>", "</ETag>").find("-2&quot;") != std::string::npos);
+  auto whole = w.s3(ci(), "eu-west-1", "tenant-b-manifests", "GET", "multi/obj.bin");
+  BOOST_TEST(whole.body.size() == (5u << 20) + 4u);
+  auto gone = w.s3(ci(), "eu-west-1", "tenant-b-manifests", "POST", "multi/obj.bin", "uploadId=" + upload_id, complete);
+  BOOST_TEST(gone.code() == "NoSuchUpload");
+
   // A bucket addressed in the wrong region's signature.
   auto wrong_region = w.aws(ci(), "s3", "us-east-1", "s3.eu-west-1.amazonaws.com", "GET", "/tenant-b-manifests/namespace.yaml",
                             "", "", {}, true);
@@ -461,6 +492,22 @@ BOOST_AUTO_TEST_CASE(imds_and_pod_identity_hand_out_role_credentials) {
                          p->find("Token")->as_string(), std::nullopt, "container"};
   auto cwho = w.sts(controller, "Action=GetCallerIdentity&Version=2011-06-15");
   BOOST_TEST(between(cwho.body, "<Arn>", "</Arn>").find("assumed-role/controller/") != std::string::npos);
+  // A projected ServiceAccount token for Pod Identity (audience pods.eks.amazonaws.com).
+  auto key = emu::jwt::key::private_from_pem(slurp(kWorlds + "/conformance-oidc.key"));
+  BOOST_REQUIRE(key.ok());
+  auto now = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  json::value claims = json::value::make_object();
+  claims.set("iss", "https://oidc.conformance.local");
+  claims.set("sub", "system:serviceaccount:flux-system:fluxaws");
+  claims.set("aud", "pods.eks.amazonaws.com");
+  claims.set("exp", now + 600);
+  auto jwt = emu::jwt::sign_rs256(claims, *key.value());
+  BOOST_REQUIRE(jwt.ok());
+  auto projected = w.send("GET", "169.254.170.23", "/v1/credentials", {{"Authorization", *jwt}}, "", false);
+  BOOST_TEST(projected.status == 200);
+  claims.set("sub", "system:serviceaccount:flux-system:other");
+  auto unassociated = w.send("GET", "169.254.170.23", "/v1/credentials", {{"Authorization", *emu::jwt::sign_rs256(claims, *key.value())}}, "", false);
+  BOOST_TEST(unassociated.status == 403);
   auto bad = w.send("GET", "169.254.170.23", "/v1/credentials", {{"Authorization", "nope"}}, "", false);
   BOOST_TEST(bad.status == 401);
   auto none = w.send("GET", "169.254.170.23", "/v1/credentials", {}, "", false);
@@ -499,6 +546,19 @@ BOOST_AUTO_TEST_CASE(counters_count_exactly_and_faults_inject) {
   BOOST_TEST(w.admin("POST", "/_emulator/faults", R"({"s3":{"rate":2}})").status == 400);
   BOOST_REQUIRE(w.admin("POST", "/_emulator/faults?replace=true", "{}").status == 200);
   BOOST_TEST(w.s3(ci(), "us-east-1", "tenant-a-manifests", "GET", "namespace.yaml").status == 200);
+}
+
+BOOST_AUTO_TEST_CASE(non_loopback_listen_addresses_are_refused) {
+  auto state = the_world->emu.state_dir() + "-refused";
+  for (const std::string listen : {"0.0.0.0:0", "192.0.2.1:0"}) {
+    std::string cmd = std::string(FLUXAWS_EMULATOR_BIN) + " --world " + kWorlds + "/conformance.yaml --listen " + listen +
+                      " --state-dir " + state + " --no-registry --quiet 2>/dev/null";
+    int rc = std::system(cmd.c_str());
+    BOOST_TEST(WIFEXITED(rc));
+    BOOST_TEST(WEXITSTATUS(rc) == 2, listen);
+  }
+  std::error_code ec;
+  std::filesystem::remove_all(state, ec);
 }
 
 // Last (Boost.Test runs cases in declaration order): SIGTERM stops everything.
