@@ -530,6 +530,12 @@ BOOST_AUTO_TEST_CASE(blobs_get_and_head) {
   }
   auto config = w().call(verb::get, "/v2/tenant-a/app/blobs/" + doc->at({"config", "digest"})->as_string());
   BOOST_TEST(config.body().find("\"fluxaws.emulator/tag\":\"1.2.3\"") != std::string::npos);
+  // Ranges go to docker-registry (never from the cache).
+  auto part = w().call(verb::get, "/v2/tenant-a/app/blobs/" + doc->at({"config", "digest"})->as_string(), ci_auth, host_a, {},
+                       {{"Range", "bytes=0-9"}});
+  BOOST_TEST(part.result_int() == 206u);
+  BOOST_TEST(part.body() == config.body().substr(0, 10));
+  BOOST_TEST(header(part, "Content-Range").rfind("bytes 0-9/", 0) == 0u);
   auto missing = w().call(verb::get, "/v2/tenant-a/app/blobs/sha256:" + std::string(64, '0'));
   BOOST_TEST(missing.result_int() == 404u);
   BOOST_TEST(error_code_of(missing) == "BLOB_UNKNOWN");
