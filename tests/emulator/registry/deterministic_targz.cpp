@@ -2,7 +2,6 @@
 
 #include <archive.h>
 #include <archive_entry.h>
-#include <zlib.h>
 
 #include <algorithm>
 #include <fstream>
@@ -68,21 +67,29 @@ fluxaws::result<std::string> tar_of(std::vector<tar_file> files) {
 }
 
 fluxaws::result<std::string> gzip_of(std::string_view data) {
-  z_stream zs{};
-  // windowBits 15 + 16: a gzip wrapper; zlib writes mtime 0, no name, OS = Unix.
-  if (deflateInit2(&zs, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
-    return fluxaws::make_error("gzip", "zlib could not initialise a deflate stream");
+  // libarchive's raw format with its gzip filter (libarchive brings zlib along).
   std::string out;
-  out.resize(deflateBound(&zs, static_cast<uLong>(data.size())) + 32);
-  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
-  zs.avail_in = static_cast<uInt>(data.size());
-  zs.next_out = reinterpret_cast<Bytef*>(out.data());
-  zs.avail_out = static_cast<uInt>(out.size());
-  int rc = deflate(&zs, Z_FINISH);
-  const auto produced = zs.total_out;
-  deflateEnd(&zs);
-  if (rc != Z_STREAM_END) return fluxaws::make_error("gzip", "zlib deflate did not finish");
-  out.resize(produced);
+  std::unique_ptr<struct archive, decltype(&archive_write_free)> a(archive_write_new(), archive_write_free);
+  std::unique_ptr<struct archive_entry, decltype(&archive_entry_free)> entry(archive_entry_new(), archive_entry_free);
+  if (!a || !entry) return fluxaws::make_error("gzip", "libarchive could not allocate a writer");
+  auto fail = [&](std::string_view what) {
+    return fluxaws::make_error("gzip", std::string(what) + ": " + (archive_error_string(a.get()) ? archive_error_string(a.get()) : "unknown libarchive error"));
+  };
+  if (archive_write_set_format_raw(a.get()) != ARCHIVE_OK || archive_write_add_filter_gzip(a.get()) != ARCHIVE_OK)
+    return fail("gzip format");
+  // "!timestamp": mtime 0 in the gzip header instead of the current time.
+  if (archive_write_set_filter_option(a.get(), "gzip", "timestamp", nullptr) != ARCHIVE_OK ||
+      archive_write_set_filter_option(a.get(), "gzip", "compression-level", "6") != ARCHIVE_OK)
+    return fail("gzip options");
+  archive_write_set_bytes_per_block(a.get(), 0);  // no padding of the compressed stream
+  if (archive_write_open2(a.get(), &out, nullptr, append_to_string, nullptr, nullptr) != ARCHIVE_OK)
+    return fail("gzip open");
+  archive_entry_set_filetype(entry.get(), AE_IFREG);
+  archive_entry_set_size(entry.get(), static_cast<la_int64_t>(data.size()));
+  if (archive_write_header(a.get(), entry.get()) != ARCHIVE_OK) return fail("gzip header");
+  if (!data.empty() && archive_write_data(a.get(), data.data(), data.size()) != static_cast<la_ssize_t>(data.size()))
+    return fail("gzip data");
+  if (archive_write_close(a.get()) != ARCHIVE_OK) return fail("gzip close");
   return out;
 }
 

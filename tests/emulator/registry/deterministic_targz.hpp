@@ -6,7 +6,7 @@
 // mode 0644 (0755 when executable); uid/gid 0, no user or group names; mtime 0; pax
 // headers only where ustar cannot hold a field (long paths). gzip has mtime 0, no
 // name and a fixed compression level. Paths must be relative and must not contain
-// "." or ".." segments.
+// "." or ".." segments. libarchive writes both the tar and the gzip stream.
 #pragma once
 
 #include <filesystem>
