@@ -12,6 +12,8 @@ void resource_index::put(const json::value& obj) {
     service_accounts_[key] = obj;
   else if (kind == "Secret")
     secrets_[key] = obj;
+  else if (kind == "Namespace")
+    namespaces_[key.second] = obj;
   else
     return;
   ++version_;
@@ -24,6 +26,8 @@ void resource_index::remove(const kube::object_key& key) {
     service_accounts_.erase(k);
   else if (key.kind == "Secret")
     secrets_.erase(k);
+  else if (key.kind == "Namespace")
+    namespaces_.erase(key.name);
   else
     return;
   ++version_;
@@ -40,6 +44,13 @@ std::optional<json::value> resource_index::secret(const std::string& ns, const s
   std::shared_lock lock(mu_);
   auto it = secrets_.find({ns, name});
   if (it == secrets_.end()) return std::nullopt;
+  return it->second;
+}
+
+std::optional<json::value> resource_index::namespace_object(const std::string& name) const {
+  std::shared_lock lock(mu_);
+  auto it = namespaces_.find(name);
+  if (it == namespaces_.end()) return std::nullopt;
   return it->second;
 }
 

@@ -60,7 +60,7 @@ void spawn_entry(supervisor_impl::stateful_pointer<supervisor_state> self, const
 void on_change(supervisor_impl::stateful_pointer<supervisor_state> self, kube::object_change& ch) {
   auto& st = self->state;
   const auto& key = ch.key;
-  if (key.kind == "ServiceAccount" || key.kind == "Secret") {
+  if (key.kind == "ServiceAccount" || key.kind == "Secret" || key.kind == "Namespace") {
     if (ch.kind == kube::object_change::type::deleted)
       st.cfg.eng->resources->remove(key);
     else

@@ -1,7 +1,7 @@
 // The supervisor: turns the object source's changes into object actors (one per
-// Flux object), keeps ServiceAccounts and Secrets in the resource index, forwards
-// status to the sink, restarts a crashed object actor with backoff without
-// touching the others, and answers readiness summaries.
+// Flux object), keeps ServiceAccounts, Secrets and Namespaces in the resource
+// index, forwards status to the sink, restarts a crashed object actor with backoff
+// without touching the others, and answers readiness summaries.
 //
 // In local mode manifests carry no metadata.generation; the supervisor assigns one
 // and bumps it when the spec changes, as the API server does.
