@@ -465,6 +465,9 @@ class bucket_run : public std::enable_shared_from_this<bucket_run> {
     auto me = shared_from_this();
     std::string url = req.url;
     aws::async::send(self(), eng().http, std::move(req), [me, key, path, conditional, url](const http::response& r) {
+      aws::async::record_call("S3 GetObject", !r.ok() ? "transport_error"
+                                              : (r.status >= 200 && r.status < 300) ? "success"
+                                                                                    : "error");
       if (!me->run_->alive() || me->failed_) return;
       if (r.ok() && r.status >= 200 && r.status < 300) {
         if (!conditional) {

@@ -31,7 +31,13 @@ struct entry {
   bool stalled = false;
   bool settled = false;
   bool reported = false;
+  std::string ready_label = "Unknown";  // this object's place in fluxaws_objects{ready}
 };
+
+// fluxaws_objects{kind,ready}: objects per kind by their Ready condition's status.
+void count_object(const std::string& kind, const std::string& ready, double delta) {
+  metrics::registry::global().gauge_add("fluxaws_objects", {{"kind", kind}, {"ready", ready}}, delta);
+}
 
 struct supervisor_state {
   static inline const char* name = "fluxaws.supervisor";
@@ -40,6 +46,7 @@ struct supervisor_state {
   std::map<caf::actor_addr, kube::object_key> by_addr;
   bool synced = false;
   bool shutting_down = false;
+  uint64_t reports = 0;
 };
 
 std::string spec_digest(const json::value& obj) {
@@ -89,7 +96,7 @@ void on_change(supervisor_impl::stateful_pointer<supervisor_state> self, kube::o
         if (st.cfg.assign_generations) e.object["metadata"]["generation"] = e.generation;
         auto& placed = st.objects.emplace(key, std::move(e)).first->second;
         spawn_entry(self, key, placed);
-        metrics::registry::global().gauge_add("fluxaws_objects", {{"kind", key.kind}}, 1);
+        count_object(key.kind, placed.ready_label, 1);
         return;
       }
       auto& e = it->second;
@@ -114,8 +121,8 @@ void on_change(supervisor_impl::stateful_pointer<supervisor_state> self, kube::o
       } else {
         self->send(st.cfg.sink, status_atom::value, status_report{key, it->second.object, true});
       }
+      count_object(key.kind, it->second.ready_label, -1);
       st.objects.erase(it);
-      metrics::registry::global().gauge_add("fluxaws_objects", {{"kind", key.kind}}, -1);
       return;
     }
   }
@@ -169,14 +176,29 @@ supervisor_impl::behavior_type supervisor_behavior(supervisor_impl::stateful_poi
           auto& e = it->second;
           const json::value* conds = r.object.at({"status", "conditions"});
           e.ready = e.stalled = false;
+          std::string ready_label = "Unknown";
           if (conds) {
             for (const auto& c : conds->as_array()) {
               const auto& type = c.find("type") ? c.find("type")->as_string() : std::string();
-              bool is_true = c.find("status") && c.find("status")->as_string() == "True";
-              if (type == "Ready") e.ready = is_true;
+              const auto status = c.find("status") ? c.find("status")->as_string() : std::string();
+              bool is_true = status == "True";
+              if (type == "Ready") {
+                e.ready = is_true;
+                ready_label = status.empty() ? "Unknown" : status;
+              }
               if (type == "Stalled") e.stalled = is_true;
             }
           }
+          if (ready_label != e.ready_label) {
+            count_object(r.key.kind, e.ready_label, -1);
+            count_object(r.key.kind, ready_label, 1);
+            e.ready_label = ready_label;
+          }
+          // The supervisor is the fan-in point of every object: its backlog is the
+          // engine's (sampled, it is cheap but not free).
+          if ((++st.reports & 63) == 0)
+            metrics::registry::global().gauge_set("fluxaws_actor_mailbox_depth", {{"actor", "supervisor"}},
+                                                  static_cast<double>(self->mailbox().size()));
           e.settled = r.settled;
           e.reported = true;
         }

@@ -25,6 +25,7 @@
 #include "adapters/common/encoding.hpp"
 #include "adapters/common/strings.hpp"
 #include "adapters/common/time.hpp"
+#include "runtime/listen_address.hpp"
 
 namespace fluxaws::runtime {
 
@@ -258,52 +259,6 @@ artifact_server::artifact_server() : impl_(std::make_unique<impl>()) {}
 
 artifact_server::~artifact_server() { stop(); }
 
-namespace {
-
-// "host:port", "[v6]:port", ":port" -> endpoints to try, in order.
-result<std::vector<tcp::endpoint>> endpoints_for(net::io_context& ioc, std::string_view address) {
-  std::string host, port;
-  if (str::starts_with(address, "[")) {
-    auto close = address.find(']');
-    if (close == std::string_view::npos || close + 1 >= address.size() || address[close + 1] != ':') {
-      return make_error("invalid", "invalid storage address '" + std::string(address) + "'");
-    }
-    host = std::string(address.substr(1, close - 1));
-    port = std::string(address.substr(close + 2));
-  } else {
-    auto colon = address.rfind(':');
-    if (colon == std::string_view::npos || address.find(':') != colon) {
-      return make_error("invalid", "invalid storage address '" + std::string(address) + "' (want host:port)");
-    }
-    host = std::string(address.substr(0, colon));
-    port = std::string(address.substr(colon + 1));
-  }
-  char* end = nullptr;
-  long p = std::strtol(port.c_str(), &end, 10);
-  if (port.empty() || *end != '\0' || p < 0 || p > 65535) {
-    return make_error("invalid", "invalid port in storage address '" + std::string(address) + "'");
-  }
-  auto port_num = static_cast<unsigned short>(p);
-  if (host.empty()) {
-    // All interfaces, as Go listens on ":port": dual-stack IPv6 first, then IPv4.
-    return std::vector<tcp::endpoint>{tcp::endpoint(net::ip::address_v6::any(), port_num),
-                                      tcp::endpoint(net::ip::address_v4::any(), port_num)};
-  }
-  beast::error_code ec;
-  auto addr = net::ip::make_address(host, ec);
-  if (!ec) return std::vector<tcp::endpoint>{tcp::endpoint(addr, port_num)};
-  tcp::resolver resolver(ioc);
-  auto results = resolver.resolve(host, port, ec);
-  if (ec || results.empty()) {
-    return make_error("invalid", "cannot resolve storage address host '" + host + "': " + ec.message());
-  }
-  std::vector<tcp::endpoint> out;
-  for (const auto& r : results) out.push_back(r.endpoint());
-  return out;
-}
-
-}  // namespace
-
 result<std::unique_ptr<artifact_server>> artifact_server::start(artifact_server_options opts) {
   std::unique_ptr<artifact_server> srv(new artifact_server());
   auto& im = *srv->impl_;
@@ -318,7 +273,7 @@ result<std::unique_ptr<artifact_server>> artifact_server::start(artifact_server_
   im.cfg->write_timeout = opts.write_timeout;
   im.cfg->max_connections = opts.max_connections;
 
-  auto eps = endpoints_for(im.ioc, opts.address);
+  auto eps = listen_endpoints(im.ioc, opts.address, "storage");
   if (!eps) return eps.error();
   std::string last_error;
   for (const auto& ep : *eps) {

@@ -58,7 +58,14 @@ int run_command(const std::vector<std::string>& args) {
   }
   auto& h = **host;
   if (!opts->once) {
-    while (!stop_requested()) std::this_thread::sleep_for(100ms);
+    auto next_refresh = std::chrono::steady_clock::now();
+    while (!stop_requested()) {
+      if (std::chrono::steady_clock::now() >= next_refresh) {
+        h.refresh();
+        next_refresh = std::chrono::steady_clock::now() + 1s;
+      }
+      std::this_thread::sleep_for(100ms);
+    }
     log::info("shutting down", {});
     h.shutdown();
     return 0;
@@ -67,6 +74,7 @@ int run_command(const std::vector<std::string>& args) {
   auto deadline = std::chrono::steady_clock::now() + opts->once_timeout;
   bool timed_out = true;
   while (!stop_requested() && std::chrono::steady_clock::now() < deadline) {
+    h.refresh();
     auto s = h.summary();
     if (s.source_synced && s.pending == 0) {
       timed_out = false;

@@ -22,6 +22,10 @@
 #include "runtime/artifact_server.hpp"
 #include "runtime/artifact_storage.hpp"
 #include "runtime/kinds.hpp"
+#include "runtime/observe_server.hpp"
+#include "adapters/common/metrics.hpp"
+#include <unistd.h>
+#include <atomic>
 
 namespace fluxaws::runtime {
 
@@ -37,7 +41,13 @@ struct engine_host::impl {
   actors::status_sink_actor sink;
   actors::supervisor_actor supervisor;
   caf::actor source;
+  std::unique_ptr<observe_server> metrics_server;
+  std::unique_ptr<observe_server> health_server;
+  std::atomic<bool> synced{false};
+  fs::path storage_root;
   bool stopped = false;
+
+  bool ready() const { return synced.load() && ::access(storage_root.c_str(), W_OK) == 0; }
 };
 
 engine_host::engine_host() : impl_(std::make_unique<impl>()) {}
@@ -165,6 +175,8 @@ result<std::unique_ptr<engine_host>> engine_host::start(const run_options& opts)
   sc.kinds = make_kind_factories(cfg);
   sc.assign_generations = true;
   d.supervisor = actors::spawn_supervisor(sys, std::move(sc));
+  d.storage_root = storage_root;
+  if (auto st = host->start_observability(); !st) return st.error();
   d.source = kube::spawn_directory_source(sys, cfg.local.objects_dir,
                                           caf::actor_cast<kube::change_sink_actor>(d.supervisor),
                                           cfg.local.poll_interval);
@@ -174,6 +186,78 @@ result<std::unique_ptr<engine_host>> engine_host::start(const run_options& opts)
                                 {"storageAddr", d.server->local_address()},
                                 {"schedulerThreads", std::to_string(threads)}});
   return host;
+}
+
+status engine_host::start_observability() {
+  auto& d = *impl_;
+  const auto& cfg = d.opts.cfg;
+  auto& m = metrics::registry::global();
+  m.describe("gotk_reconcile_duration_seconds", metrics::type::histogram,
+             "The duration in seconds of a gitops toolkit resource reconciliation.");
+  m.describe("fluxaws_objects", metrics::type::gauge, "Flux objects by kind and Ready status.");
+  m.describe("fluxaws_reconciles_total", metrics::type::counter, "Finished reconciles by kind and result.");
+  m.describe("fluxaws_aws_calls_total", metrics::type::counter, "AWS calls by service, operation and outcome.");
+  m.describe("fluxaws_http_requests_in_flight", metrics::type::gauge, "HTTP requests in flight.");
+  m.describe("fluxaws_http_requests_total", metrics::type::gauge, "HTTP requests sent.");
+  m.describe("fluxaws_http_connections_opened_total", metrics::type::gauge, "TCP connections opened.");
+  m.describe("fluxaws_http_connections_reused_total", metrics::type::gauge, "Requests served on a kept-alive connection.");
+  m.describe("fluxaws_actor_mailbox_depth", metrics::type::gauge, "Messages waiting in a key actor's mailbox.");
+  m.describe("fluxaws_artifact_storage_bytes", metrics::type::gauge, "Bytes of artifacts in storage.");
+  auto* self = this;
+  observe_handler metrics_handler = [](const std::string& path) {
+    if (path == "/metrics")
+      return observe_reply{200, "text/plain; version=0.0.4; charset=utf-8", metrics::registry::global().render()};
+    return observe_reply{404, "text/plain; charset=utf-8", "not found\n"};
+  };
+  observe_handler health_handler = [self](const std::string& path) {
+    if (path == "/healthz") return observe_reply{200, "text/plain; charset=utf-8", "ok\n"};
+    if (path == "/readyz") {
+      bool ok = self->impl_->ready();
+      return observe_reply{ok ? 200 : 503, "text/plain; charset=utf-8", ok ? "ok\n" : "not ready\n"};
+    }
+    return observe_reply{404, "text/plain; charset=utf-8", "not found\n"};
+  };
+  bool same = cfg.observe.metrics_addr == cfg.observe.health_addr;
+  if (!cfg.observe.metrics_addr.empty() && cfg.observe.metrics_addr != "0") {
+    observe_handler h = metrics_handler;
+    if (same)
+      h = [metrics_handler, health_handler](const std::string& path) {
+        return path == "/metrics" ? metrics_handler(path) : health_handler(path);
+      };
+    auto srv = observe_server::start(cfg.observe.metrics_addr, h, "metrics");
+    if (!srv) return srv.error();
+    d.metrics_server = std::move(*srv);
+  }
+  if (!same && !cfg.observe.health_addr.empty() && cfg.observe.health_addr != "0") {
+    auto srv = observe_server::start(cfg.observe.health_addr, health_handler, "health");
+    if (!srv) return srv.error();
+    d.health_server = std::move(*srv);
+  }
+  log::info("observability", {{"metricsAddr", d.metrics_server ? d.metrics_server->local_address() : "off"},
+                              {"healthAddr", d.health_server ? d.health_server->local_address()
+                                             : same && d.metrics_server ? d.metrics_server->local_address()
+                                                                        : "off"}});
+  return {};
+}
+
+void engine_host::refresh() {
+  auto& d = *impl_;
+  auto s = summary();
+  d.synced.store(s.source_synced);
+  caf::scoped_actor self{*d.sys};
+  self->request(d.eng->http, 5s, http::stats_atom::value)
+      .receive(
+          [](http::client_stats& st) {
+            auto& m = metrics::registry::global();
+            m.gauge_set("fluxaws_http_requests_in_flight", {}, static_cast<double>(st.in_flight));
+            m.gauge_set("fluxaws_http_requests_total", {}, static_cast<double>(st.requests_total));
+            m.gauge_set("fluxaws_http_connections_opened_total", {}, static_cast<double>(st.connections_opened));
+            m.gauge_set("fluxaws_http_connections_reused_total", {}, static_cast<double>(st.connections_reused));
+          },
+          [](caf::error&) {});
+  if (d.eng->storage)
+    metrics::registry::global().gauge_set("fluxaws_artifact_storage_bytes", {},
+                                          static_cast<double>(d.eng->storage->bytes_stored()));
 }
 
 actors::engine_summary engine_host::summary() {
@@ -210,6 +294,8 @@ void engine_host::shutdown() {
   caf::anon_send_exit(eng.pool, caf::exit_reason::user_shutdown);
   d.sys->await_all_actors_done();
   if (d.server) d.server->stop();
+  if (d.metrics_server) d.metrics_server->stop();
+  if (d.health_server) d.health_server->stop();
 }
 
 }  // namespace fluxaws::runtime

@@ -30,9 +30,12 @@ class engine_host {
   void shutdown();
 
   std::string artifact_address() const;
+  // Updates readiness and the gauges that come from polling (HTTP client, storage).
+  void refresh();
 
  private:
   engine_host();
+  status start_observability();
   struct impl;
   std::unique_ptr<impl> impl_;
 };

@@ -1,12 +1,14 @@
 #include "runtime/kinds.hpp"
 
 #include "actors/bucket_reconciler.hpp"
+#include "actors/kustomization_reconciler.hpp"
 
 namespace fluxaws::runtime {
 
 std::map<std::string, actors::reconciler_factory, std::less<>> make_kind_factories(const config& /*cfg*/) {
   std::map<std::string, actors::reconciler_factory, std::less<>> kinds;
   kinds.emplace("Bucket", [] { return actors::make_bucket_reconciler(); });
+  kinds.emplace("Kustomization", [] { return actors::make_kustomization_reconciler(); });
   return kinds;
 }
 

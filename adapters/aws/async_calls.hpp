@@ -25,9 +25,11 @@
 #include "adapters/aws/credential_source.hpp"
 #include "adapters/aws/ecr_api.hpp"
 #include "adapters/aws/kms.hpp"
+#include "adapters/aws/retry.hpp"
 #include "adapters/aws/service_error.hpp"
 #include "adapters/aws/service_request.hpp"
 #include "adapters/aws/sts.hpp"
+#include "adapters/common/metrics.hpp"
 #include "adapters/http/client.hpp"
 
 namespace fluxaws::aws::async {
@@ -35,6 +37,16 @@ namespace fluxaws::aws::async {
 inline constexpr std::chrono::milliseconds reply_margin{5000};
 // A credential source needs a handful of steps; more means a broken source.
 inline constexpr int max_source_steps = 16;
+
+// Counts an AWS call for /metrics: fluxaws_aws_calls_total{service,operation,outcome},
+// outcome one of success, error, throttled, transport_error. operation is "S3 GetObject".
+inline void record_call(const std::string& operation, const char* outcome) {
+  auto space = operation.find(' ');
+  std::string service = space == std::string::npos ? operation : operation.substr(0, space);
+  std::string op = space == std::string::npos ? operation : operation.substr(space + 1);
+  metrics::registry::global().counter_add("fluxaws_aws_calls_total",
+                                          {{"service", service}, {"operation", op}, {"outcome", outcome}});
+}
 
 // Sends req; on_response(const http::response&) runs exactly once on self. A CAF-level
 // failure (no reply in time, client gone) arrives as a response with fail set.
@@ -70,10 +82,13 @@ void call(Self* self, const http::client_actor& http, http::request req, std::st
            const http::response& r) mutable {
          using result_type = decltype(parse(r));
          if (!r.ok()) {
+           record_call(operation, "transport_error");
            done(result_type(transport_error(r, url, operation)));
            return;
          }
-         done(parse(r));
+         auto parsed = parse(r);
+         record_call(operation, parsed.ok() ? "success" : is_throttling(parsed.error()) ? "throttled" : "error");
+         done(std::move(parsed));
        });
 }
 
