@@ -61,7 +61,7 @@ void http_server::stop() {
   stopping_ = true;
   boost::system::error_code ec;
   acceptor_.close(ec);
-  for (tcp::socket* s : live_) {
+  for (tcp::socket* s : *live_) {
     s->shutdown(tcp::socket::shutdown_both, ec);
     s->close(ec);
   }
@@ -85,11 +85,11 @@ asio::awaitable<void> http_server::session(tcp::socket socket) {
   boost::system::error_code ec;
   beast::tcp_stream stream(std::move(socket));
   stream.socket().set_option(tcp::no_delay(true), ec);
-  live_.insert(&stream.socket());
+  live_->insert(&stream.socket());
   struct forget {
-    std::set<tcp::socket*>& live;
+    std::shared_ptr<std::set<tcp::socket*>> live;
     tcp::socket* s;
-    ~forget() { live.erase(s); }
+    ~forget() { live->erase(s); }
   } guard{live_, &stream.socket()};
   beast::flat_buffer buffer;
   stream.expires_after(kRequestDeadline);
@@ -101,9 +101,9 @@ asio::awaitable<void> http_server::session(tcp::socket socket) {
     co_return;
   }
   beast::ssl_stream<beast::tcp_stream> ssl(std::move(stream), tls_);
-  live_.erase(guard.s);
+  live_->erase(guard.s);
   guard.s = &ssl.next_layer().socket();
-  live_.insert(guard.s);
+  live_->insert(guard.s);
   auto used = co_await ssl.async_handshake(asio::ssl::stream_base::server, buffer.data(),
                                            asio::redirect_error(asio::use_awaitable, ec));
   if (ec) co_return;

@@ -43,7 +43,9 @@ class http_server {
   bool verbose_;
   unsigned short port_ = 0;
   bool stopping_ = false;
-  std::set<tcp::socket*> live_;  // open connections, closed by stop()
+  // Open connections, closed by stop(). Shared with the sessions: a session frame can
+  // outlive the server when the io_context is destroyed with it still pending.
+  std::shared_ptr<std::set<tcp::socket*>> live_ = std::make_shared<std::set<tcp::socket*>>();
 };
 
 }  // namespace kstand

@@ -183,11 +183,11 @@ int main(int argc, char** argv) {
   handler.register_stored_crds();
   handler.ensure_system_namespaces();
 
-  // Declared after the handler: coroutine frames destroyed with the io_context still
-  // reach the handler (closing their watches).
-  asio::io_context io(1);
+  // Declared after the handler and the TLS context: coroutine frames destroyed with the
+  // io_context still reach both (closing their watches, freeing their TLS streams).
   tls_material tls = load_tls(a.state_dir);
   asio::ssl::context tls_ctx(asio::ssl::context::tls_server);
+  asio::io_context io(1);
   std::unique_ptr<http_server> server;
   try {
     tls_ctx.set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
@@ -236,6 +236,10 @@ int main(int argc, char** argv) {
   }
   std::cerr << "fluxaws-kube-standin: serving https://" << address << " (and plain http)" << " (kubeconfig " << kubeconfig << ")\n";
   io.run();
+  // Stopping: connections were closed; let their coroutines finish (bounded) so nothing
+  // is left half-done when the objects they use go away.
+  io.restart();
+  io.run_for(std::chrono::seconds(5));
   std::cerr << "fluxaws-kube-standin: stopped\n";
   return 0;
 }

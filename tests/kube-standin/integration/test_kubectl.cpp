@@ -41,6 +41,11 @@ std::string quote(const std::string& s) {
 struct cluster {
   harness::standin_process p{harness::standin_options{FLUXAWS_KUBE_STANDIN_BIN, {"--bookmark-interval-ms", "500"}}};
   std::string kubectl = kubectl_binary();
+  // A clean exit after SIGTERM (also how a sanitizer report in the child fails the test).
+  ~cluster() {
+    int rc = p.stop();
+    BOOST_TEST(rc == 0, "fluxaws-kube-standin exited with " << rc << ":\n" << p.log_tail());
+  }
 
   // Runs kubectl against the stand-in, bounded by coreutils timeout.
   run_result run(const std::string& args, int seconds = 60) const {

@@ -41,6 +41,11 @@ struct running {
   harness::standin_process p;
   explicit running(std::vector<std::string> extra = {"--bookmark-interval-ms", "200"})
       : p(harness::standin_options{FLUXAWS_KUBE_STANDIN_BIN, std::move(extra)}) {}
+  // A clean exit after SIGTERM (also how a sanitizer report in the child fails the test).
+  ~running() {
+    int rc = p.stop();
+    BOOST_TEST(rc == 0, "fluxaws-kube-standin exited with " << rc << ":\n" << p.log_tail());
+  }
   probe::reply call(const std::string& method, const std::string& target, const std::string& body = "",
                     const std::string& ct = "application/json") {
     return probe::request(p.port(), method, target, p.token(), body, ct);
