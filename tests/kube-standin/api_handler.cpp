@@ -10,6 +10,7 @@
 #include "adapters/common/yaml_json.hpp"
 #include "tests/kube-standin/discovery.hpp"
 #include "tests/kube-standin/patches.hpp"
+#include "tests/kube-standin/protobuf_body.hpp"
 #include "tests/kube-standin/schema_defaults.hpp"
 #include "tests/kube-standin/table_view.hpp"
 
@@ -62,6 +63,14 @@ value generation_view(const value& obj, bool without_status) {
 
 std::optional<value> parse_body(const api_request& req, std::string* err) {
   std::string mt = media_type(req.content_type);
+  if (mt == "application/vnd.kubernetes.protobuf") {
+    auto doc = decode_kube_protobuf(req.body);
+    if (!doc) {
+      *err = doc.error().message;
+      return std::nullopt;
+    }
+    return std::move(doc.value());
+  }
   if (mt == "application/yaml" || mt == "application/apply-patch+yaml" || mt == "application/x-yaml") {
     auto doc = fluxaws::yamljson::parse_yaml(req.body);
     if (!doc) {
@@ -202,11 +211,8 @@ api_handler::outcome api_handler::serve_resource(const request_target& t, const 
   }
   if (type->namespaced && c.ns.empty() && !c.name.empty()) return not_served();
 
-  if (req.content_type.find("protobuf") != std::string::npos)
-    return error_response({415, "UnsupportedMediaType",
-                           "the stand-in reads JSON and YAML bodies only, not " + media_type(req.content_type) +
-                               " (kubectl create sends protobuf for built-in kinds; use kubectl apply)",
-                           {}});
+  if (type->custom && media_type(req.content_type) == "application/vnd.kubernetes.protobuf")
+    return error_response(unsupported_media_type(media_type(req.content_type)));  // as for real custom resources
   if (req.method == "GET") return c.name.empty() ? list_objects(c) : outcome(get_object(c));
   if (req.method == "POST") {
     if (!c.name.empty() || (type->namespaced && c.ns.empty())) return not_served();
@@ -410,6 +416,9 @@ api_response api_handler::create_object(const context& c, value body) {
     body["metadata"]["labels"].set("kubernetes.io/metadata.name", name);
     body["status"].set("phase", "Active");
   }
+  if (!type.custom && type.group.empty() && type.plural == "secrets" &&
+      (!body.find("type") || body.find("type")->as_string().empty()))
+    body.set("type", "Opaque");  // the API server's default
   if (type.custom) apply_schema_defaults(body, type.storage_version().schema);
   const bool dry_run = !c.t->param("dryRun").empty();
   if (type.key() == kCrds) {
@@ -676,8 +685,8 @@ api_response api_handler::token_request(const context& c) {
   value body = value::make_object();
   if (!str::trim(c.req->body).empty()) {
     std::string err;
-    auto parsed = fluxaws::json::parse(c.req->body, &err);
-    if (!parsed || !parsed->is_object()) return error_response(bad_request("the TokenRequest is not a JSON object: " + err));
+    auto parsed = parse_body(*c.req, &err);
+    if (!parsed || !parsed->is_object()) return error_response(bad_request("the TokenRequest is not an object: " + err));
     body = std::move(*parsed);
   }
   std::vector<std::string> audiences;

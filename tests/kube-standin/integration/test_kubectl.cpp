@@ -12,6 +12,7 @@
 #include <future>
 #include <thread>
 
+#include "adapters/common/encoding.hpp"
 #include "tests/kube-standin/harness/standin_process.hpp"
 
 using namespace kstand;
@@ -293,4 +294,27 @@ regarding:
   BOOST_TEST(cm.out == "1");
   auto ev = c.ok("get events.events.k8s.io -n tenant-a -o name");
   BOOST_TEST(ev.out.find("manifests.1") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(kubectl_create_sends_protobuf_for_built_in_kinds) {
+  cluster c;
+  c.ok("create namespace tenant-c");
+  c.ok("create serviceaccount flux -n tenant-c");
+  c.ok("create secret generic creds -n tenant-c --from-literal=region=us-east-1");
+  c.ok("create configmap settings -n tenant-c --from-literal=a=1");
+  BOOST_TEST(c.ok("get secret creds -n tenant-c -o jsonpath={.type}/{.data.region}").out == "Opaque/dXMtZWFzdC0x");
+  BOOST_TEST(c.ok("get configmap settings -n tenant-c -o jsonpath={.data.a}").out == "1");
+  BOOST_TEST(c.ok("get sa flux -n tenant-c -o name").out.find("serviceaccount/flux") != std::string::npos);
+  // kubectl create token: TokenRequest through the typed client.
+  auto token = c.ok("create token flux -n tenant-c --audience sts.amazonaws.com --duration 1h").out;
+  while (!token.empty() && (token.back() == '\n' || token.back() == '\r')) token.pop_back();
+  auto d1 = token.find('.'), d2 = token.rfind('.');
+  BOOST_REQUIRE(d1 != std::string::npos && d2 > d1);
+  std::string payload = token.substr(d1 + 1, d2 - d1 - 1);
+  auto decoded = fluxaws::enc::unbase64url(payload);
+  BOOST_REQUIRE(decoded.has_value());
+  const std::string& json = *decoded;
+  BOOST_TEST(json.find(R"("sub":"system:serviceaccount:tenant-c:flux")") != std::string::npos);
+  BOOST_TEST(json.find(R"("aud":["sts.amazonaws.com"])") != std::string::npos);
+  BOOST_TEST(c.run("create token missing -n tenant-c").rc != 0);
 }
