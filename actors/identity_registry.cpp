@@ -8,6 +8,7 @@
 #include <functional>
 #include <list>
 #include <map>
+#include <optional>
 #include <unordered_map>
 
 #include "actors/identity_resolution.hpp"
@@ -134,30 +135,65 @@ Reply failure_reply(const resolution& r) {
   return out;
 }
 
+// serialize_misses: the whole lookup — resolution, finding the cache, its answer —
+// runs under the lock, as Flux's GetOrSet does; the cache is found when the job runs, so
+// a queued job never holds a cache that LRU eviction has stopped meanwhile.
+template <class Reply, class Atom, class... Extra>
+void serialized(self_ptr self, caf::typed_response_promise<Reply> rp, credential_request req, Atom,
+                Extra... extra);
+
 caf::result<credential_reply> credentials(self_ptr self, const credential_request& req, bool may_serialize) {
+  if (may_serialize && self->state.opts->serialize_misses) {
+    auto rp = self->make_response_promise<credential_reply>();
+    serialized(self, rp, req, credentials_atom::value);
+    return rp;
+  }
   auto res = resolve(self, req, nullptr);
   if (!res.ok()) return failure_reply<credential_reply>(res);
   auto cache = cache_for(self, std::move(*res.identity));
-  auto lk = lookup_for(req);
-  if (!may_serialize || !self->state.opts->serialize_misses)
-    return self->delegate(cache, credentials_atom::value, std::move(lk));
-  auto rp = self->make_response_promise<credential_reply>();
-  self->state.queue.push_back([self, cache, lk, rp]() mutable {
-    self->request(cache, reply_deadline(*self->state.opts), credentials_atom::value, lk)
+  return self->delegate(cache, credentials_atom::value, lookup_for(req));
+}
+
+template <class Reply, class Atom, class... Extra>
+void serialized(self_ptr self, caf::typed_response_promise<Reply> rp, credential_request req, Atom,
+                Extra... extra) {
+  self->state.queue.push_back([self, rp, req, extra...]() mutable {
+    std::optional<aws::ecr_registry> ecr;
+    cache_lookup lk = lookup_for(req);
+    if constexpr (sizeof...(Extra) > 0) {
+      auto reg = parse_registry(extra...);
+      if (!reg.ok()) {
+        Reply out;
+        out.error = make_error(reason::authentication_failed,
+                               "cannot authenticate " + object_name(req) + " to ECR: " + reg.error().message);
+        rp.deliver(std::move(out));
+        unlock(self);
+        return;
+      }
+      ecr = reg.value();
+      lk.registry = reg.value();
+    }
+    auto res = resolve(self, req, ecr ? &*ecr : nullptr);
+    if (!res.ok()) {
+      rp.deliver(failure_reply<Reply>(res));
+      unlock(self);
+      return;
+    }
+    auto cache = cache_for(self, std::move(*res.identity));
+    self->request(cache, reply_deadline(*self->state.opts), Atom::value, lk)
         .then(
-            [self, rp](credential_reply& r) mutable {
+            [self, rp](Reply& r) mutable {
               rp.deliver(std::move(r));
               unlock(self);
             },
-            [self, rp, lk](caf::error& err) mutable {
-              credential_reply r;
-              r.error = make_error("timeout", "no credentials for " + lk.object_name + ": " + self->system().render(err));
+            [self, rp, name = lk.object_name](caf::error& err) mutable {
+              Reply r;
+              r.error = make_error("timeout", "no answer for " + name + ": " + self->system().render(err));
               rp.deliver(std::move(r));
               unlock(self);
             });
   });
   pump(self);
-  return rp;
 }
 
 registry_internal_actor::behavior_type registry(self_ptr self, std::shared_ptr<const identity_options> opts,
@@ -186,6 +222,11 @@ registry_internal_actor::behavior_type registry(self_ptr self, std::shared_ptr<c
         return credentials(self, req, true);
       },
       [self](ecr_token_atom, const credential_request& req, const std::string& host) -> caf::result<ecr_token_reply> {
+        if (self->state.opts->serialize_misses) {
+          auto rp = self->make_response_promise<ecr_token_reply>();
+          serialized(self, rp, req, ecr_token_atom::value, host);
+          return rp;
+        }
         auto reg = parse_registry(host);
         if (!reg.ok()) {
           ecr_token_reply out;
@@ -198,25 +239,7 @@ registry_internal_actor::behavior_type registry(self_ptr self, std::shared_ptr<c
         auto cache = cache_for(self, std::move(*res.identity));
         auto lk = lookup_for(req);
         lk.registry = reg.value();
-        if (!self->state.opts->serialize_misses) return self->delegate(cache, ecr_token_atom::value, std::move(lk));
-        auto rp = self->make_response_promise<ecr_token_reply>();
-        self->state.queue.push_back([self, cache, lk, rp]() mutable {
-          self->request(cache, reply_deadline(*self->state.opts), ecr_token_atom::value, lk)
-              .then(
-                  [self, rp](ecr_token_reply& r) mutable {
-                    rp.deliver(std::move(r));
-                    unlock(self);
-                  },
-                  [self, rp, lk](caf::error& err) mutable {
-                    ecr_token_reply r;
-                    r.error = make_error("timeout", "no ECR token for " + lk.object_name + ": " +
-                                                        self->system().render(err));
-                    rp.deliver(std::move(r));
-                    unlock(self);
-                  });
-        });
-        pump(self);
-        return rp;
+        return self->delegate(cache, ecr_token_atom::value, std::move(lk));
       },
       [self](invalidate_atom, const credential_request& req, const std::string& what) {
         std::optional<aws::ecr_registry> ecr;

@@ -141,7 +141,7 @@ void drop_value(item_slot<T>& s) {
   token_metrics::add_items(-1);
 }
 
-// Drops every item; counted as evictions when the cache is made to give them up.
+// Drops every item; counted as evictions when the registry evicts this identity (LRU).
 void drop_all(self_ptr self, bool evicted) {
   auto& st = self->state;
   double n = 0;

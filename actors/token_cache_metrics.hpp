@@ -5,7 +5,8 @@
 //       that join a fetch in flight, like Flux's lookups that waited on its lock, are hits)
 //   gotk_token_cache_requests_total{status="success"|"failure"}  one per lookup, by outcome
 //   gotk_token_cached_items                                       credentials and ECR tokens held
-//   gotk_token_cache_evictions_total                              items dropped for capacity or idleness
+//   gotk_token_cache_evictions_total                              items dropped because the LRU bound was hit
+//       (an idle token cache stops only once it holds nothing valid; expiry is not eviction)
 // An ECR token request is two lookups when its token must be fetched (the identity's
 // credentials, then the token), one when the token is cached.
 #pragma once

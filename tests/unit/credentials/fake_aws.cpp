@@ -149,6 +149,8 @@ http::response answer(fake_aws_state& st, const http::request& req, std::string&
 struct fake_state {
   std::shared_ptr<fake_aws_state> st;
   std::multimap<std::string, std::pair<caf::typed_response_promise<http::response>, http::response>> held;
+  std::map<uint64_t, std::pair<caf::typed_response_promise<http::response>, http::response>> delayed;
+  uint64_t next_id = 0;
 };
 
 fake_aws_actor::behavior_type fake(fake_aws_actor::stateful_pointer<fake_state> self,
@@ -159,9 +161,18 @@ fake_aws_actor::behavior_type fake(fake_aws_actor::stateful_pointer<fake_state> 
         std::string role;
         auto resp = answer(*self->state.st, req, role);
         bool hold = false;
+        std::chrono::milliseconds latency{0};
         {
           std::lock_guard<std::mutex> l(self->state.st->mu);
           hold = !role.empty() && self->state.st->hold.count(role) > 0;
+          latency = self->state.st->latency;
+        }
+        if (!hold && latency.count() > 0) {
+          auto rp = self->make_response_promise<http::response>();
+          auto id = ++self->state.next_id;
+          self->state.delayed.emplace(id, std::make_pair(rp, std::move(resp)));
+          self->delayed_send(self, latency, deliver_atom::value, id);
+          return rp;
         }
         if (!hold) return resp;
         auto rp = self->make_response_promise<http::response>();
@@ -169,6 +180,12 @@ fake_aws_actor::behavior_type fake(fake_aws_actor::stateful_pointer<fake_state> 
         return rp;
       },
       [self](http::stats_atom) -> http::client_stats { return {}; },
+      [self](deliver_atom, uint64_t id) {
+        auto it = self->state.delayed.find(id);
+        if (it == self->state.delayed.end()) return;
+        it->second.first.deliver(std::move(it->second.second));
+        self->state.delayed.erase(it);
+      },
       [self](release_atom, const std::string& role) {
         {
           std::lock_guard<std::mutex> l(self->state.st->mu);

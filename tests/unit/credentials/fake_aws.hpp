@@ -45,6 +45,7 @@ struct test_clock {
 };
 
 using release_atom = caf::atom_constant<caf::atom("release")>;
+using deliver_atom = caf::atom_constant<caf::atom("fakedeliv")>;
 
 struct fake_aws_state {
   std::mutex mu;
@@ -57,6 +58,8 @@ struct fake_aws_state {
   std::map<std::string, std::string> sts_error;
   // Roles whose STS answers are held until release_atom.
   std::set<std::string> hold;
+  // Every answer is delayed this long (a remote STS/ECR), without blocking the actor.
+  std::chrono::milliseconds latency{0};
   // Error codes for the next ECR calls, in order ("" = answer normally).
   std::deque<std::string> ecr_errors;
 
@@ -92,7 +95,8 @@ struct fake_aws_state {
   }
 };
 
-using fake_aws_actor = http::client_actor::extend<caf::reacts_to<release_atom, std::string>>;
+using fake_aws_actor = http::client_actor::extend<caf::reacts_to<release_atom, std::string>,
+                                                  caf::reacts_to<deliver_atom, uint64_t>>;
 
 fake_aws_actor spawn_fake_aws(caf::actor_system& sys, std::shared_ptr<fake_aws_state> state);
 

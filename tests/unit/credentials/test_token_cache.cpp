@@ -407,6 +407,24 @@ BOOST_AUTO_TEST_CASE(flux_baseline_serializes_misses) {
   BOOST_TEST(pos("release:" + role_arn("tenant-a")) < pos("sts:" + role_arn("tenant-b")));
 }
 
+BOOST_AUTO_TEST_CASE(flux_baseline_with_a_small_cache_answers_everything) {
+  // Queued lookups must not hold caches that LRU eviction stops meanwhile.
+  for (int t = 0; t < 30; ++t) add_tenant("t" + std::to_string(t), "t" + std::to_string(t));
+  opts.serialize_misses = true;
+  opts.background_refresh = false;
+  opts.token_cache_max_size = 10;
+  start();
+  std::vector<credential_request> reqs;
+  for (int i = 0; i < 90; ++i) reqs.push_back(bucket_request("t" + std::to_string(i % 30), "b", "flux"));
+  for (const auto& r : test::request_all(sys, registry, reqs, timeout())) BOOST_TEST(r.ok, r.error.message);
+  std::vector<std::pair<credential_request, std::string>> ecr_reqs;
+  for (int i = 0; i < 30; ++i)
+    ecr_reqs.emplace_back(oci_request("t" + std::to_string(i % 30), "app", "flux"),
+                          i == 7 ? "ghcr.io" : "111122223333.dkr.ecr.us-east-1.amazonaws.com");
+  auto tokens = test::request_all_ecr(sys, registry, ecr_reqs, timeout());
+  for (int i = 0; i < 30; ++i) BOOST_TEST(tokens[static_cast<std::size_t>(i)].ok == (i != 7), tokens[static_cast<std::size_t>(i)].error.message);
+}
+
 BOOST_AUTO_TEST_CASE(stopping_the_registry_answers_waiters) {
   add_tenant("tenant-a", "tenant-a");
   {
