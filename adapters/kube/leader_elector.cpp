@@ -34,6 +34,7 @@ struct elector_state {
   bool announced = false;  // what the listener last heard
   bool busy = false;       // a read/write round is running
   bool stopped = false;    // lost leadership or resigned: no more rounds
+  bool resigned = false;   // we gave the Lease up ourselves
 };
 
 using self_ptr = elector_impl::stateful_pointer<elector_state>;
@@ -45,6 +46,7 @@ void announce(self_ptr self) {
   st.announced = now;
   const auto& p = st.logic->params();
   if (now) log::info("leader election: acquired the lease", {{"lease", p.ns + "/" + p.name}, {"identity", p.identity}});
+  else if (st.resigned) log::info("leader election: released the lease", {{"lease", p.ns + "/" + p.name}, {"identity", p.identity}});
   else log::error("leader election: lost the lease", {{"lease", p.ns + "/" + p.name}, {"identity", p.identity}});
   if (st.listener) caf::anon_send(st.listener, leader_atom::value, now);
   if (!now) st.stopped = true;  // controller-runtime exits here; so do we stop competing
@@ -150,6 +152,7 @@ elector_impl::behavior_type elector_behavior(self_ptr self, client_actor kube, e
         auto rp = self->make_response_promise<bool>();
         bool was_leader = st.logic->leader(lease_logic::steady::now());
         st.stopped = true;
+        st.resigned = true;
         if (!was_leader) {
           rp.deliver(false);
           return rp;

@@ -180,17 +180,17 @@ std::vector<kube::object_change> recorded_changes::snapshot() {
 namespace {
 class fake_handle : public kube::stream_handle {
  public:
-  explicit fake_handle(std::shared_ptr<bool> alive) : alive_(std::move(alive)) {}
+  explicit fake_handle(std::shared_ptr<std::atomic<bool>> alive) : alive_(std::move(alive)) {}
   ~fake_handle() override { *alive_ = false; }
 
  private:
-  std::shared_ptr<bool> alive_;
+  std::shared_ptr<std::atomic<bool>> alive_;
 };
 }  // namespace
 
 kube::stream_opener fake_streams::opener() {
   return [this](kube::stream_request req, kube::stream_callbacks cb) -> std::unique_ptr<kube::stream_handle> {
-    auto alive = std::make_shared<bool>(true);
+    auto alive = std::make_shared<std::atomic<bool>>(true);
     std::lock_guard<std::mutex> lock(mu);
     streams.push_back(opened{std::move(req), std::move(cb), alive});
     return std::make_unique<fake_handle>(alive);

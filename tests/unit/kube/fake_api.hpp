@@ -6,6 +6,7 @@
 
 #include <caf/actor_system.hpp>
 
+#include <atomic>
 #include <chrono>
 #include <functional>
 #include <memory>
@@ -44,7 +45,7 @@ struct fake_streams {
   struct opened {
     kube::stream_request req;
     kube::stream_callbacks cb;
-    std::shared_ptr<bool> alive;
+    std::shared_ptr<std::atomic<bool>> alive;  // false once the source dropped it (on another thread)
   };
   std::mutex mu;
   std::vector<opened> streams;
