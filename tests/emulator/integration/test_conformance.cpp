@@ -76,8 +76,19 @@ std::size_t on_header(char* p, std::size_t s, std::size_t n, void* u) {
   return s * n;
 }
 
+// FLUXAWS_EMULATOR_BIN / FLUXAWS_EMULATOR_ARGS (space-separated) override the binary and
+// add arguments: run this test against a sanitizer build or with --threads 4.
+emu::harness::emulator_options options() {
+  emu::harness::emulator_options o{FLUXAWS_EMULATOR_BIN, kWorlds + "/conformance.yaml", {}, std::chrono::seconds(600)};
+  if (const char* bin = std::getenv("FLUXAWS_EMULATOR_BIN"); bin && *bin) o.binary = bin;
+  if (const char* args = std::getenv("FLUXAWS_EMULATOR_ARGS"))
+    for (auto a : fluxaws::str::split(args, ' '))
+      if (!a.empty()) o.extra_args.emplace_back(a);
+  return o;
+}
+
 struct world_fixture {
-  emu::harness::emulator_process emu{{FLUXAWS_EMULATOR_BIN, kWorlds + "/conformance.yaml", {}, std::chrono::seconds(600)}};
+  emu::harness::emulator_process emu{options()};
 
   // Sends to https://host (or http://host) through a connect-to rule to the emulator.
   reply send(const std::string& method, const std::string& host, const std::string& target,
@@ -551,7 +562,7 @@ BOOST_AUTO_TEST_CASE(counters_count_exactly_and_faults_inject) {
 BOOST_AUTO_TEST_CASE(non_loopback_listen_addresses_are_refused) {
   auto state = the_world->emu.state_dir() + "-refused";
   for (const std::string listen : {"0.0.0.0:0", "192.0.2.1:0"}) {
-    std::string cmd = std::string(FLUXAWS_EMULATOR_BIN) + " --world " + kWorlds + "/conformance.yaml --listen " + listen +
+    std::string cmd = options().binary + " --world " + kWorlds + "/conformance.yaml --listen " + listen +
                       " --state-dir " + state + " --no-registry --quiet 2>/dev/null";
     int rc = std::system(cmd.c_str());
     BOOST_TEST(WIFEXITED(rc));
