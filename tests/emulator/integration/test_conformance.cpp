@@ -555,6 +555,17 @@ BOOST_AUTO_TEST_CASE(counters_count_exactly_and_faults_inject) {
   auto reset = w.s3(ci(), "us-east-1", "tenant-a-manifests", "GET", "namespace.yaml");
   BOOST_TEST(reset.error != "");
   BOOST_TEST(w.admin("POST", "/_emulator/faults", R"({"s3":{"rate":2}})").status == 400);
+  // A slow body still arrives whole.
+  BOOST_REQUIRE(w.admin("POST", "/_emulator/faults?replace=true", R"({"s3":{"slowBody":1.0}})").status == 200);
+  auto dribbled = w.s3(ci(), "us-east-1", "tenant-a-manifests", "GET", "namespace.yaml");
+  BOOST_TEST(dribbled.status == 200);
+  BOOST_TEST(dribbled.body == slurp(kWorlds + "/conformance/buckets/tenant-a-manifests/namespace.yaml"));
+  // Latency settings are taken and reported back (their effect is time: benchmarks' business).
+  auto lat = w.admin("POST", "/_emulator/latency", R"({"s3":{"fixed":"20ms","jitter":"5ms"}})");
+  BOOST_REQUIRE(lat.status == 200);
+  BOOST_TEST(json::parse(lat.body)->at({"s3", "fixed"})->as_string() == "20ms");
+  BOOST_TEST(w.admin("POST", "/_emulator/latency", R"({"s3":{"fixed":"soon"}})").status == 400);
+  BOOST_REQUIRE(w.admin("POST", "/_emulator/latency?replace=true", "{}").status == 200);
   BOOST_REQUIRE(w.admin("POST", "/_emulator/faults?replace=true", "{}").status == 200);
   BOOST_TEST(w.s3(ci(), "us-east-1", "tenant-a-manifests", "GET", "namespace.yaml").status == 200);
 }
