@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "adapters/common/log.hpp"
+#include "adapters/kube/finalizers.hpp"
 #include "adapters/kube/object_references.hpp"
 #include "adapters/kube/watch_cache.hpp"
 #include "adapters/kube/watch_event.hpp"
@@ -169,9 +170,37 @@ void update_references(self_ptr self, const object_key& key, std::vector<object_
   }
 }
 
+// Removes Flux's finalizer from an object being deleted (see finalizers.hpp).
+void release_flux_finalizer(self_ptr self, const json::value& obj) {
+  auto patch = finalizer_removal_patch(obj, flux_finalizer);
+  auto res = known_resource(kind_of(obj));
+  if (!patch || !res) return;
+  auto what = key_of(obj).to_string();
+  api_request req;
+  req.method = "PATCH";
+  req.path = object_path(*res, namespace_of(obj), name_of(obj));
+  req.body = json::dump(*patch);
+  req.content_type = "application/merge-patch+json";
+  req.timeout = self->state.opts.request_timeout;
+  self->request(self->state.kube, self->state.opts.request_timeout * 2, api_atom::value, std::move(req))
+      .then(
+          [what](api_response& r) {
+            // 409: the object changed meanwhile; its next event retries. 404: already gone.
+            if (!r.ok() && r.status != 409 && r.status != 404)
+              log::error("cannot remove Flux's finalizer", {{"object", what}, {"error", r.to_error(what).message}});
+          },
+          [](caf::error&) {});
+}
+
 void deliver(self_ptr self, object_change ch) {
   auto& st = self->state;
   auto key = ch.key;
+  bool flux_kind = key.kind != "Secret" && key.kind != "ServiceAccount";
+  if (flux_kind && ch.kind != object_change::type::deleted && being_deleted(ch.object)) {
+    // Terminating: gone for fluxaws (the actor stops and cleans up); let it go.
+    release_flux_finalizer(self, ch.object);
+    ch.kind = object_change::type::deleted;
+  }
   bool has_refs = key.kind != "Secret";
   if (has_refs && st.opts.references) {
     std::vector<object_key> refs;

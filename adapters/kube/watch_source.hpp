@@ -15,6 +15,9 @@
 // fetched (or found absent), so its actor never starts without them. When the last
 // reference to one goes, a "deleted" change drops it from the resource index.
 //
+// A Flux object with a deletionTimestamp is delivered as deleted, and Flux's finalizer
+// (left by Flux's controllers) is removed so the deletion can complete.
+//
 // `synced` is sent once: after every resource's first listing and every fetch that
 // listing caused. Stop the source with send_exit; its streams are stopped and joined.
 #pragma once

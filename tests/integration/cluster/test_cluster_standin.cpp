@@ -219,6 +219,28 @@ BOOST_AUTO_TEST_CASE(watch_survives_cuts_410_and_restart_without_losing_objects,
   BOOST_TEST(rec->synced == 1);
 }
 
+BOOST_AUTO_TEST_CASE(deleting_an_object_flux_reconciled_before_completes, *boost::unit_test::timeout(120)) {
+  // Flux's controllers left their finalizer (and someone else's stays).
+  BOOST_TEST_REQUIRE(create(buckets, "{apiVersion: source.toolkit.fluxcd.io/v1, kind: Bucket, metadata: {name: old, namespace: team-a, "
+                                     "finalizers: [finalizers.fluxcd.io, example.com/keep]}, "
+                                     "spec: {bucketName: b, endpoint: s3.amazonaws.com, provider: aws, interval: 5m}}")
+                         .status == 201);
+  auto rec = std::make_shared<recorder>();
+  watch_source_options o;
+  o.ns = "team-a";
+  o.references = false;
+  auto src = keep(spawn_watch_source(*sys, kube, sys->spawn(recording_sink, rec), o));
+  BOOST_TEST_REQUIRE(wait_until([&] { return rec->synced == 1 && rec->present("Bucket")["old"]; }));
+  BOOST_TEST(call("DELETE", buckets + "/old").ok());
+  BOOST_TEST_REQUIRE(wait_until([&] { return !rec->present("Bucket")["old"]; }));  // the actor is told at once
+  BOOST_TEST_REQUIRE(wait_until([&] {
+    auto live = call("GET", buckets + "/old").json();
+    return live && json::dump(*live->at({"metadata", "finalizers"})) == R"(["example.com/keep"])";
+  }));
+  auto live = call("GET", buckets + "/old").json();
+  BOOST_TEST(live->at({"metadata", "deletionTimestamp"}) != nullptr);  // still Terminating for the other finalizer
+}
+
 BOOST_AUTO_TEST_CASE(status_survives_conflicts_and_kubectl_reads_it, *boost::unit_test::timeout(120)) {
   BOOST_TEST_REQUIRE(create(buckets, bucket_yaml("podinfo")).status == 201);
   BOOST_TEST(call("POST", "/_standin/faults/status-conflicts?count=2").status == 200);

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "adapters/common/yaml_json.hpp"
+#include "adapters/kube/finalizers.hpp"
 #include "adapters/kube/object_references.hpp"
 #include "adapters/kube/watch_cache.hpp"
 
@@ -147,6 +148,25 @@ imagePullSecrets: [{name: regcred}, {name: regcred}]
   auto sa_refs = references_of(*sa, {"ignored-for-sas"});
   BOOST_TEST_REQUIRE(sa_refs.size() == 1u);
   BOOST_TEST((sa_refs[0] == object_key{"Secret", "team-a", "regcred"}));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(finalizer_suite)
+
+BOOST_AUTO_TEST_CASE(only_flux_finalizer_is_removed_with_the_resource_version) {
+  auto obj = yamljson::parse_yaml(R"(
+metadata: {name: b, namespace: a, resourceVersion: "42", deletionTimestamp: "2030-01-01T00:00:00Z",
+           finalizers: [finalizers.fluxcd.io, example.com/keep]}
+)");
+  BOOST_TEST(being_deleted(*obj));
+  BOOST_TEST(has_finalizer(*obj, flux_finalizer));
+  auto patch = finalizer_removal_patch(*obj, flux_finalizer);
+  BOOST_TEST_REQUIRE(patch.has_value());
+  BOOST_TEST(json::dump(*patch) == R"({"metadata":{"resourceVersion":"42","finalizers":["example.com/keep"]}})");
+  auto live = yamljson::parse_yaml("{metadata: {name: b, finalizers: [example.com/keep]}}");
+  BOOST_TEST(!being_deleted(*live));
+  BOOST_TEST(!finalizer_removal_patch(*live, flux_finalizer).has_value());
 }
 
 BOOST_AUTO_TEST_SUITE_END()
