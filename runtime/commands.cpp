@@ -147,6 +147,10 @@ int config_command(const std::vector<std::string>& args) {
     std::cout << default_config_yaml();
     return 0;
   }
+  if (args[0] == "reference") {  // the table in docs/config.md
+    std::cout << config_reference_markdown();
+    return 0;
+  }
   if (args[0] == "validate") {
     if (args.size() < 2) {
       std::cerr << "fluxaws config validate: a file (or - for standard input) is required\n";

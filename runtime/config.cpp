@@ -480,6 +480,17 @@ std::string default_config_yaml() {
   return out;
 }
 
+std::string config_reference_markdown() {
+  config cfg;
+  std::string out = "| key | default | what it sets and trades |\n| --- | --- | --- |\n";
+  for (const auto& f : fields()) {
+    std::string def = render_value(f.ref(cfg));
+    if (def.empty()) def = "(see example)";
+    out += std::string("| `") + f.key + "` | `" + def + "` | " + f.doc + " |\n";
+  }
+  return out;
+}
+
 status set_config_value(config& cfg, const std::string& dotted_key, const std::string& value,
                         const std::string& origin) {
   const auto* f = find_field(dotted_key);

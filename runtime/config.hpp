@@ -126,6 +126,8 @@ result<config> load_config(const std::string& path);  // "-" reads standard inpu
 
 // The full default file, with a comment per key.
 std::string default_config_yaml();
+// The same as a Markdown table (key, default, what it trades) for docs/config.md.
+std::string config_reference_markdown();
 
 // Sets one key from a flag value (dotted key as in the file, e.g. "reconcile.minRetryDelay").
 status set_config_value(config& cfg, const std::string& dotted_key, const std::string& value,
