@@ -238,6 +238,11 @@ class ks_run : public std::enable_shared_from_this<ks_run> {
     const auto& d = spec_.depends_on[i];
     auto me = shared_from_this();
     auto requeue = eng().opts.requeue_dependency;
+    if (d.ns == run_->key().ns && d.name == run_->key().name) {
+      // Never ready before itself: Flux waits forever; do not subscribe to ourselves.
+      wait_for(kDependencyNotReady, "dependency '" + d.ns + "/" + d.name + "' is not ready", true, requeue);
+      return;
+    }
     read_object(
         kube::object_key{"Kustomization", d.ns, d.name},
         [me, i, requeue](json::value& dep) {
@@ -282,7 +287,7 @@ class ks_run : public std::enable_shared_from_this<ks_run> {
         },
         [me](result<std::string> dir) {
           if (!dir.ok()) {
-            if (me->run_->alive()) me->fail(dir.error().code, dir.error().message);
+            if (me->run_->alive()) me->fail("DirCreationFailed", dir.error().message);
             return;
           }
           me->work_ = *dir;

@@ -570,6 +570,14 @@ BOOST_AUTO_TEST_CASE(dependencies_are_waited_for) {
   f.apply(fixture::kustomization("first", "src", ""));
   BOOST_REQUIRE(f.settled_with("Kustomization/first", "ReconciliationSucceeded"));
   BOOST_REQUIRE(f.settled_with("Kustomization/second", "ReconciliationSucceeded"));
+
+  // Depending on itself never becomes ready (and does not subscribe to itself).
+  f.apply(fixture::kustomization("loop", "src", "  dependsOn: [{name: loop}]\n"));
+  BOOST_REQUIRE(f.eventually([&](world& x) {
+    return fixture::ready_field_locked(x, "Kustomization/loop", "reason") == "DependencyNotReady";
+  }));
+  BOOST_TEST(f.ready("Kustomization/loop", "message") == "dependency 'tenant-a/loop' is not ready");
+  BOOST_TEST(!fs::exists(f.applied("loop")));
 }
 
 BOOST_AUTO_TEST_CASE(deleting_with_prune_removes_the_output) {
