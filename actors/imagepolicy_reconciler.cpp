@@ -3,6 +3,7 @@
 #include <caf/actor_cast.hpp>
 #include <caf/typed_event_based_actor.hpp>
 
+#include <algorithm>
 #include <memory>
 #include <optional>
 
@@ -165,11 +166,32 @@ class policy_run : public std::enable_shared_from_this<policy_run> {
     evaluate();
   }
 
+  // The repository has not scanned (or its list is empty): wait for its scan event,
+  // with --requeue-dependency as the fallback. `run --once` retries nothing, so there a
+  // repository whose reconcile already failed ends the wait, and the fallback is short.
   void no_tags() {
-    auto after = eng().opts.requeue_dependency;
+    const auto& e = eng();
+    if (e.opts.once && repository_gave_up()) {
+      fail(ip::reason_dependency_not_ready, "no tags in database: ImageRepository '" + repo_key_.ns + "/" +
+                                                repo_key_.name + "' did not scan");
+      return;
+    }
+    auto after = e.opts.requeue_dependency;
+    if (e.opts.once) after = std::min<std::chrono::milliseconds>(after, 1s);
     std::string msg = "retrying in " + timefmt::go_duration(after) + " error: no tags in database";
     run_->conditions().mark_false(cond::ready, ip::reason_dependency_not_ready, msg, gen(), run_->now());
     run_->finish({result_kind::empty, reconcile_error::waiting(ip::reason_dependency_not_ready, msg, after)});
+  }
+
+  // Stalled, or failed and waiting for a retry (Flux keeps Reconciling with reason
+  // ProgressingWithRetry after a failure).
+  bool repository_gave_up() const {
+    const json::value* conds = repository_.at({"status", "conditions"});
+    if (!conds) return false;
+    auto set = condition_set::from_json(*conds);
+    if (set.is_stalled()) return true;
+    if (const condition* r = set.get(cond::reconciling)) return r->reason == "ProgressingWithRetry";
+    return set.is_false(cond::ready);
   }
 
   struct evaluation {
@@ -236,7 +258,7 @@ class policy_run : public std::enable_shared_from_this<policy_run> {
       return;
     }
     plan_ = std::move(plan).value();
-    if (!memory_->registry) memory_->registry = opts_.registry(self()->system(), eng());
+    if (!memory_->registry) memory_->registry = ir::object_registry(self(), eng(), opts_.registry);
     log_in();
   }
 
@@ -286,6 +308,7 @@ class policy_run : public std::enable_shared_from_this<policy_run> {
               me->done();
             },
             [me, described](caf::error& err) {
+              me->memory_->registry = nullptr;  // gone or stuck: the next fetch gets a fresh one
               if (!me->run_->alive()) return;
               me->digest_failed("failed fetching descriptor for \"" + described +
                                 "\": " + me->self()->system().render(err));

@@ -153,7 +153,7 @@ class repository_run : public std::enable_shared_from_this<repository_run> {
       return;
     }
     exclusions_ = std::move(ex).value();
-    if (!memory_->registry) memory_->registry = opts_.registry(self()->system(), eng());
+    if (!memory_->registry) memory_->registry = ir::object_registry(self(), eng(), opts_.registry);
     log_in();
   }
 
@@ -202,6 +202,7 @@ class repository_run : public std::enable_shared_from_this<repository_run> {
               me->store(o.value->tags);
             },
             [me](caf::error& err) {
+              me->memory_->registry = nullptr;  // gone or stuck: the next scan gets a fresh one
               if (!me->run_->alive()) return;
               me->scan_failed("listing tags of '" + me->repo_.name() + "': " + me->self()->system().render(err));
             });

@@ -23,8 +23,9 @@
 namespace fluxaws::actors {
 
 struct image_kind_options {
-  // How to get the OCI registry actor (default: shared by the image kinds).
-  imagerepository::registry_factory registry = imagerepository::shared_registry();
+  // Where the OCI registry actor comes from; empty (the default): each object spawns
+  // its own (see imagerepository_registry.hpp).
+  imagerepository::registry_factory registry;
 };
 
 std::shared_ptr<kind_reconciler> make_imagerepository_reconciler(image_kind_options opts = {});

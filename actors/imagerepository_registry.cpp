@@ -1,11 +1,9 @@
 #include "actors/imagerepository_registry.hpp"
 
-#include <caf/actor_addr.hpp>
-#include <caf/actor_cast.hpp>
+#include <caf/send.hpp>
 #include <caf/typed_event_based_actor.hpp>
 
 #include <memory>
-#include <mutex>
 
 #include "adapters/oci/error_codes.hpp"
 
@@ -13,32 +11,12 @@ namespace fluxaws::actors::imagerepository {
 
 using namespace std::chrono_literals;
 
-namespace {
-
-// A weak slot: the live registry actor of one actor system and HTTP client.
-struct registry_slot {
-  std::mutex mu;
-  caf::actor_system* sys = nullptr;
-  caf::actor_addr http;
-  caf::actor_addr registry;
-
-  oci::registry_actor get(caf::actor_system& s, const http::client_actor& h) {
-    std::lock_guard<std::mutex> lock(mu);
-    if (sys == &s && http == h.address())
-      if (auto live = caf::actor_cast<oci::registry_actor>(registry)) return live;
-    auto fresh = oci::spawn_registry(s, h);
-    sys = &s;
-    http = h.address();
-    registry = fresh.address();
-    return fresh;
-  }
-};
-
-}  // namespace
-
-registry_factory shared_registry() {
-  static auto slot = std::make_shared<registry_slot>();
-  return [](caf::actor_system& sys, const engine& eng) { return slot->get(sys, eng.http); };
+oci::registry_actor object_registry(object_actor::pointer self, const engine& eng, const registry_factory& factory) {
+  if (factory) return factory(self->system(), eng);
+  auto reg = oci::spawn_registry(self->system(), eng.http);
+  // An exit with reason "normal" would be ignored: the registry ends with its object.
+  self->attach_functor([reg](const caf::error&) { caf::anon_send_exit(reg, caf::exit_reason::user_shutdown); });
+  return reg;
 }
 
 void login(object_actor::pointer self, const engine& eng, const auth_plan& plan, std::chrono::milliseconds budget,

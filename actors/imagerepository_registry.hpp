@@ -1,12 +1,13 @@
 // Reaching an ImageRepository's registry from an object actor: the OCI registry
-// actor the image kinds share, and the credentials an auth plan stands for.
+// actor an image object uses, and the credentials an auth plan stands for.
 //
 // Contract:
-//  - shared_registry() is the default registry_factory: one registry actor per actor
-//    system and HTTP client, shared by every ImageRepository and ImagePolicy that
-//    holds it. The factory keeps only a weak reference, so the actor exits with the
-//    last object using it and never holds up the actor system's shutdown. Tests pass
-//    their own factory (a fake registry).
+//  - object_registry(): with a registry_factory (tests: a fake registry), the actor it
+//    returns; otherwise a registry actor of the object's own, spawned on first use and
+//    told to exit when the object actor terminates (deletion, crash or shutdown). A
+//    registry actor nobody stops would outlive the engine's shutdown by the timeouts
+//    of its last HTTP requests (CAF 0.17 request timers hold their actor), and one
+//    per object keeps tag-list parsing spread over the scheduler threads.
 //  - login() answers on the calling actor: at once for anonymous access or a docker
 //    config; for an ECR plan it asks eng.identities for the token (user "AWS", marked
 //    cached so that a 401 comes back as Unauthorized). No credential plane, or a
@@ -33,7 +34,7 @@ namespace fluxaws::actors::imagerepository {
 
 using registry_factory = std::function<oci::registry_actor(caf::actor_system&, const engine&)>;
 
-registry_factory shared_registry();
+oci::registry_actor object_registry(object_actor::pointer self, const engine& eng, const registry_factory& factory);
 
 struct login_outcome {
   bool ok = false;
