@@ -12,6 +12,7 @@
 #include "actors/protocol.hpp"
 #include "adapters/aws/env.hpp"
 #include "adapters/http/client.hpp"
+#include "adapters/kube/applier.hpp"
 #include "actors/resource_index.hpp"
 
 namespace fluxaws::actors {
@@ -55,6 +56,8 @@ struct engine {
   blocking_pool_actor pool;
   http::client_actor http;
   identity_registry_actor identities;
+  // Cluster mode: server-side apply for Kustomizations (null in local mode).
+  kube::applier_actor applier;
   std::map<std::string, gate_actor, std::less<>> gates;  // per kind; absent = no cap
   // Wall clock as RFC 3339 (injectable for tests).
   std::function<std::string()> now;

@@ -59,7 +59,21 @@ int run_command(const std::vector<std::string>& args) {
   auto& h = **host;
   if (!opts->once) {
     auto next_refresh = std::chrono::steady_clock::now();
+    bool watching = !opts->cfg.kube.leader_election;
+    int code = 0;
     while (!stop_requested()) {
+      if (!watching && h.leadership() == 1) {
+        log::info("leadership acquired; starting the watch", {});
+        h.start_watch();
+        watching = true;
+      }
+      if (h.leadership() == -1) {
+        // As controller-runtime does: a replica that lost its Lease exits, and the
+        // Deployment restarts it as a candidate.
+        log::error("leader election lost", {});
+        code = 1;
+        break;
+      }
       if (std::chrono::steady_clock::now() >= next_refresh) {
         h.refresh();
         next_refresh = std::chrono::steady_clock::now() + 1s;
@@ -68,7 +82,7 @@ int run_command(const std::vector<std::string>& args) {
     }
     log::info("shutting down", {});
     h.shutdown();
-    return 0;
+    return code;
   }
   // --once: every object reconciled once (Ready, failed or stalled), then the table.
   auto deadline = std::chrono::steady_clock::now() + opts->once_timeout;

@@ -32,6 +32,10 @@ class engine_host {
   std::string artifact_address() const;
   // Updates readiness and the gauges that come from polling (HTTP client, storage).
   void refresh();
+  // Cluster mode with leader election: 1 leading, -1 leadership lost, 0 waiting.
+  int leadership() const;
+  // Starts the Kubernetes watch (once elected, with leader election).
+  void start_watch();
 
  private:
   engine_host();
