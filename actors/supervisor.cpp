@@ -47,6 +47,9 @@ struct supervisor_state {
   bool synced = false;
   bool shutting_down = false;
   uint64_t reports = 0;
+  // Lookups of objects not seen before the source's first full listing: answered
+  // when it ends, so that a dependent does not take "not yet listed" for "absent".
+  std::vector<std::pair<kube::object_key, caf::typed_response_promise<object_actor>>> early_lookups;
 };
 
 std::string spec_digest(const json::value& obj) {
@@ -150,7 +153,15 @@ supervisor_impl::behavior_type supervisor_behavior(supervisor_impl::stateful_poi
   });
   return {
       [self](change_atom, kube::object_change& ch) { on_change(self, ch); },
-      [self](sync_atom) { self->state.synced = true; },
+      [self](sync_atom) {
+        auto& st = self->state;
+        st.synced = true;
+        for (auto& [key, rp] : st.early_lookups) {
+          auto it = st.objects.find(key);
+          rp.deliver(it == st.objects.end() ? object_actor{} : it->second.actor);
+        }
+        st.early_lookups.clear();
+      },
       [](issue_atom, std::string& issue) { log::error("invalid manifest", {{"error", issue}}); },
       [self](summary_atom) -> engine_summary {
         engine_summary out;
@@ -204,9 +215,14 @@ supervisor_impl::behavior_type supervisor_behavior(supervisor_impl::stateful_poi
         }
         self->send(st.cfg.sink, status_atom::value, std::move(r));
       },
-      [self](lookup_atom, kube::object_key& key) -> object_actor {
-        auto it = self->state.objects.find(key);
-        return it == self->state.objects.end() ? object_actor{} : it->second.actor;
+      [self](lookup_atom, kube::object_key& key) -> caf::result<object_actor> {
+        auto& st = self->state;
+        auto it = st.objects.find(key);
+        if (it != st.objects.end()) return it->second.actor;
+        if (st.synced) return object_actor{};
+        auto rp = self->make_response_promise<object_actor>();
+        st.early_lookups.emplace_back(key, rp);
+        return rp;
       },
       [self](respawn_atom, kube::object_key& key) {
         auto it = self->state.objects.find(key);

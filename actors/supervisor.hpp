@@ -1,7 +1,9 @@
 // The supervisor: turns the object source's changes into object actors (one per
 // Flux object), keeps ServiceAccounts, Secrets and Namespaces in the resource
 // index, forwards status to the sink, restarts a crashed object actor with backoff
-// without touching the others, and answers readiness summaries.
+// without touching the others, and answers readiness summaries and lookups of another
+// object's actor (a lookup of an object not listed yet waits for the source's first
+// full listing — "synced" — before it answers that there is none).
 //
 // In local mode manifests carry no metadata.generation; the supervisor assigns one
 // and bumps it when the spec changes, as the API server does.

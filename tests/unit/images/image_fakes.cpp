@@ -193,6 +193,9 @@ image_fixture::image_fixture(options o) {
   sc.kinds.emplace("ImageRepository", [kopts] { return make_imagerepository_reconciler(kopts); });
   sc.kinds.emplace("ImagePolicy", [kopts] { return make_imagepolicy_reconciler(kopts); });
   sup = spawn_supervisor(*sys, std::move(sc));
+  // As the object sources do after their first listing: from here on a lookup of an
+  // object the supervisor does not know answers "none" at once.
+  caf::anon_send(sup, sync_atom::value);
 }
 
 image_fixture::~image_fixture() {
