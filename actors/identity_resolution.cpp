@@ -134,6 +134,12 @@ result<aws::ecr_registry> parse_registry(const std::string& host_or_reference) {
 
 std::string ecr_scope(const aws::ecr_registry& r) { return r.is_public ? "ecr-public" : "ecr:" + r.region; }
 
+bool ecr_token_applies(const std::string& region, bool public_registry, const std::string& host) {
+  auto r = aws::parse_ecr_host(host);
+  if (!r || r->is_public != public_registry) return false;
+  return public_registry || r->region == region;
+}
+
 resolution resolve_identity(const credential_request& req, const resolve_inputs& in) {
   const identity_options& o = *in.options;
   const std::string obj = object_name(req);

@@ -114,6 +114,12 @@ result<aws::ecr_registry> parse_registry(const std::string& host_or_reference);
 // The ECR cache scope of a registry: "ecr:<region>", or "ecr-public".
 std::string ecr_scope(const aws::ecr_registry& r);
 
+// Whether an ECR token issued for (region, public_registry) — an ecr_token_reply's
+// fields — may be sent to host: only an ECR registry host of that region (any account,
+// FIPS or dual-stack form), or public.ecr.aws / ecr-public.aws.com for an ECR Public
+// token. Callers check this before putting the token in an Authorization header.
+bool ecr_token_applies(const std::string& region, bool public_registry, const std::string& host);
+
 // Flux's checks, exposed for tests: the role ARN annotation and the STS endpoint.
 bool valid_role_arn(const std::string& arn);
 bool valid_sts_endpoint(const std::string& endpoint);

@@ -39,7 +39,7 @@ std::vector<Reply> fire(caf::actor_system& sys, std::size_t n, Send send, std::c
   auto out = std::make_shared<std::vector<Reply>>(n);
   caf::scoped_actor waiter{sys};
   auto reporter = caf::actor_cast<caf::actor>(waiter);
-  sys.spawn([=](caf::event_based_actor* self) {
+  sys.spawn([=](caf::event_based_actor* self, int /*no-arg spawn trips UBSan in CAF 0.17*/) {
     auto remaining = std::make_shared<std::size_t>(n);
     auto finish = [=] {
       if (--*remaining == 0) {
@@ -54,7 +54,7 @@ std::vector<Reply> fire(caf::actor_system& sys, std::size_t n, Send send, std::c
                   (*out)[i].error = make_error("caf", self->system().render(e));
                   finish();
                 });
-  });
+  }, 0);
   if (n > 0) waiter->receive([](done_atom) {});
   return std::move(*out);
 }

@@ -275,6 +275,18 @@ BOOST_AUTO_TEST_CASE(registry_hosts_must_be_ecr) {
   }
 }
 
+BOOST_AUTO_TEST_CASE(ecr_tokens_apply_to_their_region_only) {
+  BOOST_TEST(ecr_token_applies("us-east-1", false, "111122223333.dkr.ecr.us-east-1.amazonaws.com"));
+  BOOST_TEST(ecr_token_applies("us-east-1", false, "444455556666.dkr.ecr.us-east-1.amazonaws.com:443"));
+  BOOST_TEST(ecr_token_applies("us-east-1", false, "111122223333.dkr.ecr-fips.us-east-1.amazonaws.com"));
+  BOOST_TEST(!ecr_token_applies("us-east-1", false, "111122223333.dkr.ecr.eu-west-1.amazonaws.com"));
+  BOOST_TEST(!ecr_token_applies("us-east-1", false, "public.ecr.aws"));
+  BOOST_TEST(!ecr_token_applies("us-east-1", false, "111122223333.dkr.ecr.us-east-1.amazonaws.com.evil.com"));
+  BOOST_TEST(!ecr_token_applies("us-east-1", false, "ghcr.io"));
+  BOOST_TEST(ecr_token_applies("us-east-1", true, "public.ecr.aws"));
+  BOOST_TEST(!ecr_token_applies("us-east-1", true, "111122223333.dkr.ecr.us-east-1.amazonaws.com"));
+}
+
 BOOST_AUTO_TEST_CASE(sts_endpoints) {
   auto req = bucket_request("tenant-a", "m", "flux");
   req.sts_endpoint = "https://vpce-002b7cc8966426bc6-njisq19r.sts.us-east-1.vpce.amazonaws.com";

@@ -100,9 +100,9 @@ BOOST_AUTO_TEST_CASE(a_slow_identity_does_not_delay_another) {
   auto reg = registry;
   auto a_req = bucket_request("tenant-a", "a", "flux");
   auto t = timeout();
-  sys.spawn([=](caf::event_based_actor* self) {
+  sys.spawn([=](caf::event_based_actor* self, int /*no-arg spawn trips UBSan in CAF 0.17*/) {
     self->request(reg, t, credentials_atom::value, a_req).then([=](credential_reply& r) { pending_a->set(r); });
-  });
+  }, 0);
   BOOST_REQUIRE(eventually([&] { return aws->count("sts:AssumeRoleWithWebIdentity") == 1; }));
   auto b = creds(bucket_request("tenant-b", "b", "flux"));
   BOOST_REQUIRE_MESSAGE(b.ok, b.error.message);
@@ -388,13 +388,13 @@ BOOST_AUTO_TEST_CASE(flux_baseline_serializes_misses) {
   auto t = timeout();
   auto a_req = bucket_request("tenant-a", "a", "flux");
   auto b_req = bucket_request("tenant-b", "b", "flux");
-  sys.spawn([=](caf::event_based_actor* self) {
+  sys.spawn([=](caf::event_based_actor* self, int /*no-arg spawn trips UBSan in CAF 0.17*/) {
     self->request(reg, t, credentials_atom::value, a_req).then([=](credential_reply&) { *got_a = true; });
-  });
+  }, 0);
   BOOST_REQUIRE(eventually([&] { return aws->count("sts:AssumeRoleWithWebIdentity") == 1; }));
-  sys.spawn([=](caf::event_based_actor* self) {
+  sys.spawn([=](caf::event_based_actor* self, int /*no-arg spawn trips UBSan in CAF 0.17*/) {
     self->request(reg, t, credentials_atom::value, b_req).then([=](credential_reply&) { *got_b = true; });
-  });
+  }, 0);
   // B waits behind A's miss: its STS call is not even made while A's is held.
   std::this_thread::sleep_for(300ms);
   BOOST_TEST(!got_b->load());
@@ -436,7 +436,7 @@ BOOST_AUTO_TEST_CASE(stopping_the_registry_answers_waiters) {
   auto reg = registry;
   auto t = timeout();
   auto a_req = bucket_request("tenant-a", "a", "flux");
-  sys.spawn([=](caf::event_based_actor* self) {
+  sys.spawn([=](caf::event_based_actor* self, int /*no-arg spawn trips UBSan in CAF 0.17*/) {
     self->request(reg, t, credentials_atom::value, a_req)
         .then([=](credential_reply& r) { reply->set(r); },
               [=](caf::error& e) {
@@ -444,7 +444,7 @@ BOOST_AUTO_TEST_CASE(stopping_the_registry_answers_waiters) {
                 r.error = make_error("caf", self->system().render(e));
                 reply->set(r);
               });
-  });
+  }, 0);
   BOOST_REQUIRE(eventually([&] { return aws->count("sts:AssumeRoleWithWebIdentity") == 1; }));
   stop();
   BOOST_REQUIRE(eventually([&] { return reply->has(); }));
