@@ -154,6 +154,14 @@ bool directory_scanner::rescan() {
   return differs;
 }
 
+namespace {
+// What objects refer to comes first, so a Bucket never starts before the
+// ServiceAccount or Secret it names has been delivered.
+bool is_referenced_kind(const std::string& kind) {
+  return kind == "Namespace" || kind == "ServiceAccount" || kind == "Secret" || kind == "ConfigMap";
+}
+}  // namespace
+
 std::vector<object_change> diff(const manifest_set& before, const manifest_set& after) {
   std::vector<object_change> out;
   for (const auto& [key, obj] : after.objects) {
@@ -165,6 +173,15 @@ std::vector<object_change> diff(const manifest_set& before, const manifest_set& 
   }
   for (const auto& [key, obj] : before.objects)
     if (!after.objects.count(key)) out.push_back({object_change::type::deleted, key, obj.object});
+  // Additions and modifications of referenced kinds first, deletions of them last.
+  std::stable_sort(out.begin(), out.end(), [](const object_change& a, const object_change& b) {
+    auto rank = [](const object_change& c) {
+      bool ref = is_referenced_kind(c.key.kind);
+      if (c.kind == object_change::type::deleted) return ref ? 3 : 2;
+      return ref ? 0 : 1;
+    };
+    return rank(a) < rank(b);
+  });
   return out;
 }
 

@@ -93,4 +93,28 @@ BOOST_AUTO_TEST_CASE(scanner_picks_up_changes_and_diff_reports_them) {
   BOOST_TEST(deleted == 1);
 }
 
+BOOST_AUTO_TEST_CASE(referenced_kinds_are_delivered_first_and_removed_last) {
+  kube::manifest_set before, after;
+  kube::load_manifest_text(R"(
+apiVersion: source.toolkit.fluxcd.io/v1
+kind: Bucket
+metadata: {name: b, namespace: t}
+---
+apiVersion: v1
+kind: ServiceAccount
+metadata: {name: flux, namespace: t}
+---
+apiVersion: v1
+kind: Secret
+metadata: {name: keys, namespace: t}
+)",
+                           "a.yaml", after);
+  auto added = kube::diff(before, after);
+  BOOST_REQUIRE(added.size() == 3u);
+  BOOST_TEST(added[2].key.kind == "Bucket");
+  auto removed = kube::diff(after, before);
+  BOOST_REQUIRE(removed.size() == 3u);
+  BOOST_TEST(removed[0].key.kind == "Bucket");
+}
+
 BOOST_AUTO_TEST_SUITE_END()
