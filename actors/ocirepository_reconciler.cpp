@@ -10,6 +10,7 @@
 #include "actors/artifact_store.hpp"
 #include "actors/blocking.hpp"
 #include "actors/identity.hpp"
+#include "actors/identity_resolution.hpp"
 #include "actors/ocirepository_keychain.hpp"
 #include "actors/ocirepository_layer.hpp"
 #include "actors/ocirepository_ref.hpp"
@@ -255,10 +256,7 @@ class oci_run : public std::enable_shared_from_this<oci_run> {
     return q;
   }
 
-  std::string ecr_scope() const {
-    if (!ecr_) return {};
-    return ecr_->is_public ? std::string("ecr-public") : "ecr:" + ecr_->region;
-  }
+  std::string ecr_scope() const { return ecr_ ? actors::ecr_scope(*ecr_) : std::string(); }
 
   void request_ecr_token(std::function<void()> then) {
     auto me = shared_from_this();
@@ -275,6 +273,14 @@ class oci_run : public std::enable_shared_from_this<oci_run> {
                   return;
                 }
                 me->fetch_failed(kAuthFailed, msg);
+                return;
+              }
+              // Defence in depth: a token goes only to an ECR host of the region it is for.
+              if (!ecr_token_applies(r.region, r.public_registry, me->repo_.registry)) {
+                me->fetch_failed(kAuthFailed, "failed to get credential from aws: the ECR token issued for " +
+                                                  (r.public_registry ? std::string("ECR Public")
+                                                                     : "region '" + r.region + "'") +
+                                                  " does not apply to '" + me->repo_.registry + "'; it was not sent");
                 return;
               }
               me->auth_ = oci::registry_auth::basic(r.username, r.password, true);

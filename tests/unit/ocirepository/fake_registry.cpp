@@ -214,13 +214,20 @@ http::response fake_registry::serve(const http::request& req) {
   return status_only(404);
 }
 
+namespace {
+
+// Spawned with an argument: CAF 0.17's argument-less spawn trips UBSan.
+http::client_actor::behavior_type fake_client(http::client_actor::pointer, std::shared_ptr<fake_registry> reg) {
+  return {
+      [reg](http::request_atom, const http::request& req) { return reg->serve(req); },
+      [](http::stats_atom) { return http::client_stats{}; },
+  };
+}
+
+}  // namespace
+
 http::client_actor spawn_fake_client(caf::actor_system& sys, std::shared_ptr<fake_registry> reg) {
-  return sys.spawn([reg](http::client_actor::pointer) -> http::client_actor::behavior_type {
-    return {
-        [reg](http::request_atom, const http::request& req) { return reg->serve(req); },
-        [](http::stats_atom) { return http::client_stats{}; },
-    };
-  });
+  return sys.spawn(fake_client, std::move(reg));
 }
 
 }  // namespace fluxaws::ocitest

@@ -41,42 +41,47 @@ struct identity_log {
   std::vector<std::string> invalidations;
   int generation = 1;  // token-<generation>; an invalidation moves to the next one
   bool refuse = false;
+  std::string answer_region;  // a token for another region than asked (a broken plane)
 };
 
+// Spawned with an argument: CAF 0.17's argument-less spawn trips UBSan.
+identity_registry_actor::behavior_type fake_identities(identity_registry_actor::pointer,
+                                                        std::shared_ptr<identity_log> log) {
+  return {
+      [log](credentials_atom, const credential_request&) {
+        credential_reply r;
+        r.error = make_error("AuthenticationFailed", "not used by OCIRepository");
+        return r;
+      },
+      [log](ecr_token_atom, const credential_request& req, const std::string& host) {
+        std::lock_guard<std::mutex> lock(log->mu);
+        ++log->ecr_asks;
+        log->hosts.push_back(host);
+        log->regions.push_back(req.region);
+        log->service_accounts.push_back(req.service_account);
+        ecr_token_reply r;
+        if (log->refuse) {
+          r.error = make_error("AuthenticationFailed",
+                               "AccessDenied: User: arn:aws:sts::111122223333:assumed-role/tenant-b/x is not "
+                               "authorized to perform: ecr:GetAuthorizationToken");
+          return r;
+        }
+        r.ok = true;
+        r.username = "AWS";
+        r.password = "token-" + std::to_string(log->generation);
+        r.region = log->answer_region.empty() ? req.region : log->answer_region;
+        return r;
+      },
+      [log](invalidate_atom, const credential_request&, const std::string& what) {
+        std::lock_guard<std::mutex> lock(log->mu);
+        log->invalidations.push_back(what);
+        ++log->generation;
+      },
+  };
+}
+
 identity_registry_actor spawn_fake_identities(caf::actor_system& sys, std::shared_ptr<identity_log> log) {
-  return sys.spawn([log](identity_registry_actor::pointer) -> identity_registry_actor::behavior_type {
-    return {
-        [log](credentials_atom, const credential_request&) {
-          credential_reply r;
-          r.error = make_error("AuthenticationFailed", "not used by OCIRepository");
-          return r;
-        },
-        [log](ecr_token_atom, const credential_request& req, const std::string& host) {
-          std::lock_guard<std::mutex> lock(log->mu);
-          ++log->ecr_asks;
-          log->hosts.push_back(host);
-          log->regions.push_back(req.region);
-          log->service_accounts.push_back(req.service_account);
-          ecr_token_reply r;
-          if (log->refuse) {
-            r.error = make_error("AuthenticationFailed",
-                                 "AccessDenied: User: arn:aws:sts::111122223333:assumed-role/tenant-b/x is not "
-                                 "authorized to perform: ecr:GetAuthorizationToken");
-            return r;
-          }
-          r.ok = true;
-          r.username = "AWS";
-          r.password = "token-" + std::to_string(log->generation);
-          r.region = req.region;
-          return r;
-        },
-        [log](invalidate_atom, const credential_request&, const std::string& what) {
-          std::lock_guard<std::mutex> lock(log->mu);
-          log->invalidations.push_back(what);
-          ++log->generation;
-        },
-    };
-  });
+  return sys.spawn(fake_identities, std::move(log));
 }
 
 std::string read_file_bytes(const fs::path& p) {
@@ -306,6 +311,18 @@ BOOST_AUTO_TEST_CASE(a_401_after_a_cached_token_evicts_it_and_retries_once) {
   BOOST_TEST(x.ids->invalidations.size() == 2u);
   // The token never appears in a status.
   BOOST_TEST(json::dump(x.f.object("m2")).find("token-") == std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(a_token_for_another_region_is_not_sent) {
+  fixture x;
+  x.ids->answer_region = "eu-west-1";
+  x.start();
+  x.f.apply(ocirepo_yaml("m", std::string("oci://") + kEcrHost + "/tenant-a/manifests", "  provider: aws\n"));
+  BOOST_REQUIRE(x.f.settled("m"));
+  BOOST_TEST(x.f.condition("m", "FetchFailed", "reason") == "AuthenticationFailed");
+  BOOST_TEST(x.f.condition("m", "FetchFailed", "message").find("does not apply to '" + std::string(kEcrHost)) !=
+             std::string::npos);
+  BOOST_TEST(x.reg->seen().empty());
 }
 
 BOOST_AUTO_TEST_CASE(credential_plane_failures_are_authentication_failures) {
