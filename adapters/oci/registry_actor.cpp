@@ -21,6 +21,7 @@
 #include <unordered_set>
 #include <utility>
 
+#include "adapters/aws/call_limiter_interface.hpp"
 #include "adapters/common/strings.hpp"
 #include "adapters/oci/auth_challenge.hpp"
 #include "adapters/oci/auth_flow.hpp"
@@ -143,10 +144,11 @@ void remember_challenge(registry_state& st, const std::string& origin, const htt
   st.challenges[origin] = std::move(*chosen);
 }
 
-// One HTTP request with what is left of the operation's budget; on_response runs on
+// One HTTP request with what is left of the budget until deadline; on_response runs on
 // self exactly once (a CAF-level failure arrives as a failed response).
-void http_send(self_ptr self, const operation& op, http::request req, std::function<void(http::response&)> on_response) {
-  auto left = op.remaining();
+void send_within(self_ptr self, clock::time_point deadline, http::request req,
+                 std::function<void(http::response&)> on_response) {
+  auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - clock::now());
   if (left.count() <= 0) {
     http::response r;
     r.fail = http::failure::timeout;
@@ -164,6 +166,36 @@ void http_send(self_ptr self, const operation& op, http::request req, std::funct
               r.error = self->system().render(err);
               on_response(r);
             });
+}
+
+// One HTTP request with what is left of the operation's budget, as send_within. Under
+// an AWS call policy (adapters/aws/call_limiter_interface.hpp) it first waits for a
+// token of the registry host's "registry" rate limit — ECR registries share their
+// account's — for at most half the time left; a refusal arrives as a failed response
+// naming the limit, and a limiter that is gone holds nothing back.
+void http_send(self_ptr self, const operation& op, http::request req, std::function<void(http::response&)> on_response) {
+  auto limiter = aws::installed_call_limiter();
+  auto url = limiter ? parse_http_url(req.url) : result<http_url>(make_error("", ""));
+  if (!limiter || !url) return send_within(self, op.deadline, std::move(req), std::move(on_response));
+  auto max_wait = std::max(op.remaining() / 2, std::chrono::milliseconds(0));
+  auto deadline = op.deadline;
+  auto pending = std::make_shared<http::request>(std::move(req));
+  self->request(limiter, max_wait + http_reply_margin, aws::limiter_acquire_atom::value,
+                aws::limit_key{"registry", "", "host/" + url->authority()}, caf::timespan(max_wait))
+      .then(
+          [self, deadline, pending, on_response](aws::limiter_grant& g) {
+            if (!g.granted && !g.stopped) {
+              http::response r;
+              r.fail = http::failure::other;
+              r.error = g.reason;
+              on_response(r);
+              return;
+            }
+            send_within(self, deadline, std::move(*pending), on_response);
+          },
+          [self, deadline, pending, on_response](caf::error&) {
+            send_within(self, deadline, std::move(*pending), on_response);
+          });
 }
 
 void fetch_token(self_ptr self, op_ptr op, const auth_challenge& challenge, token_fn done) {
