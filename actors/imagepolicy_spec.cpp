@@ -1,10 +1,22 @@
 #include "actors/imagepolicy_spec.hpp"
 
-#include "actors/kind_reconciler.hpp"
+#include "adapters/common/time.hpp"
 
 namespace fluxaws::actors::imagepolicy {
 
 namespace {
+
+// A Go duration field ("1m", "30s"); fallback when absent, invalid or not positive.
+// (kind_reconciler's duration_field, without depending on the actor core: this file is
+// pure logic, also built into the image policy benchmark.)
+std::chrono::milliseconds go_duration_field(const json::value& obj, std::initializer_list<std::string_view> path,
+                                         std::chrono::milliseconds fallback) {
+  const json::value* v = obj.at(path);
+  if (!v || !v->is_string()) return fallback;
+  auto d = timefmt::parse_go_duration(v->as_string());
+  if (!d || *d <= std::chrono::nanoseconds{0}) return fallback;
+  return std::chrono::duration_cast<std::chrono::milliseconds>(*d);
+}
 
 std::string string_at(const json::value& obj, std::initializer_list<std::string_view> path) {
   const json::value* v = obj.at(path);
@@ -41,7 +53,7 @@ spec parse_spec(const json::value& obj) {
     s.reflect = reflection::if_not_present;
   if (const json::value* i = obj.at({"spec", "interval"}); i && !i->is_null()) {
     s.interval_set = true;
-    auto d = duration_field(obj, {"spec", "interval"}, std::chrono::milliseconds(0));
+    auto d = go_duration_field(obj, {"spec", "interval"}, std::chrono::milliseconds(0));
     if (d > std::chrono::milliseconds(0)) s.interval = d;
   }
   return s;

@@ -1,10 +1,22 @@
 #include "actors/imagerepository_spec.hpp"
 
-#include "actors/kind_reconciler.hpp"
+#include "adapters/common/time.hpp"
 
 namespace fluxaws::actors::imagerepository {
 
 namespace {
+
+// A Go duration field ("1m", "30s"); fallback when absent, invalid or not positive.
+// (kind_reconciler's duration_field, without depending on the actor core: this file is
+// pure logic, also built into the image policy benchmark.)
+std::chrono::milliseconds go_duration_field(const json::value& obj, std::initializer_list<std::string_view> path,
+                                         std::chrono::milliseconds fallback) {
+  const json::value* v = obj.at(path);
+  if (!v || !v->is_string()) return fallback;
+  auto d = timefmt::parse_go_duration(v->as_string());
+  if (!d || *d <= std::chrono::nanoseconds{0}) return fallback;
+  return std::chrono::duration_cast<std::chrono::milliseconds>(*d);
+}
 
 std::string string_at(const json::value& obj, std::initializer_list<std::string_view> path) {
   const json::value* v = obj.at(path);
@@ -18,9 +30,9 @@ error_info url_invalid(std::string message) { return make_error(reason_image_url
 spec parse_spec(const json::value& obj) {
   spec s;
   s.image = string_at(obj, {"spec", "image"});
-  s.interval = duration_field(obj, {"spec", "interval"}, std::chrono::minutes(1));
+  s.interval = go_duration_field(obj, {"spec", "interval"}, std::chrono::minutes(1));
   if (const json::value* t = obj.at({"spec", "timeout"}); t && t->is_string()) {
-    auto d = duration_field(obj, {"spec", "timeout"}, std::chrono::milliseconds(0));
+    auto d = go_duration_field(obj, {"spec", "timeout"}, std::chrono::milliseconds(0));
     if (d > std::chrono::milliseconds(0)) s.timeout = d;
   }
   auto provider = string_at(obj, {"spec", "provider"});

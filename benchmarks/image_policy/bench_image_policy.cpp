@@ -1,10 +1,14 @@
 // bench_image_policy: how many ImagePolicy evaluations per second select_latest() sustains over
-// a repository of 10,000 tags, per policy type, with the filter and range compiled once (as
-// the ImagePolicy actor does). The baseline is the cheapest conceivable policy over the same
-// tags: a byte-wise maximum, no parsing. Also reports what compiling a policy costs.
+// a repository of 10,000 tags, per policy type, with the filter and range compiled once. The
+// baseline is the cheapest conceivable policy over the same tags: a byte-wise maximum, no
+// parsing. Also reports what compiling a policy costs, and the CPU paths of the reconcilers
+// ("reconciler"): an ImagePolicy reconcile as the actor runs it on an event (spec parsed and
+// compiled, the list from the tag database's memory, evaluated), the same after a restart
+// (the list read back from the state directory's tags.txt), and an ImageRepository scan's
+// work on the listed tags (exclusions, descending sort, sha256 revision).
 //
 // Usage: bench_image_policy [--quick] [--tags N]
-// Output: one JSON document on stdout, then one summary line. Exit status 1 when a selection
+// Output: one JSON document on stdout, then two summary lines. Exit status 1 when a selection
 // is wrong or changes between runs; timing is reported, never asserted.
 #include <algorithm>
 #include <chrono>
@@ -12,6 +16,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
+#include <filesystem>
 #include <functional>
 #include <optional>
 #include <random>
@@ -19,7 +24,14 @@
 #include <string_view>
 #include <vector>
 
+#include <unistd.h>
+
 #include "actors/image_policy_select.hpp"
+#include "actors/imagepolicy_spec.hpp"
+#include "actors/imagerepository_scan.hpp"
+#include "actors/imagerepository_spec.hpp"
+#include "actors/imagerepository_tag_db.hpp"
+#include "adapters/common/json.hpp"
 
 using namespace fluxaws;
 using clock_type = std::chrono::steady_clock;
@@ -248,7 +260,106 @@ int main(int argc, char** argv) {
                 c.name, c.description, chosen[i].c_str(), m.evals_per_cpu_second, m.evals_per_wall_second, m.ns_per_tag,
                 baseline.evals_per_cpu_second / m.evals_per_cpu_second, c.compile_us, i + 1 < cases.size() ? "," : "");
   }
+  // ---- the reconcilers' paths -------------------------------------------------------------
+  namespace ip = fluxaws::actors::imagepolicy;
+  namespace ir = fluxaws::actors::imagerepository;
+  auto ex = must(ir::exclusions::compile({std::string(ir::default_exclusion)}), "exclusions");
+  auto stored_list = ir::stored_tag_list(tags, ex);
+  std::string tmpl = (std::filesystem::temp_directory_path() / "fluxaws-bench-tags-XXXXXX").string();
+  if (::mkdtemp(tmpl.data()) == nullptr) die("mkdtemp failed");
+  const std::string state_dir = tmpl;
+  auto db = std::make_shared<ir::tag_db>(state_dir, 16);
+  const std::string revision = must(db->set_tags("bench", "repo", stored_list), "set_tags");
+
+  struct path_case {
+    const char* name;
+    const char* description;
+    json::value object;
+    std::string expected;
+  };
+  auto policy_object = [](const std::string& spec_json) {
+    auto v = json::parse("{\"apiVersion\":\"image.toolkit.fluxcd.io/v1\",\"kind\":\"ImagePolicy\","
+                         "\"metadata\":{\"name\":\"p\",\"namespace\":\"bench\"},\"spec\":" +
+                         spec_json + "}");
+    if (!v) die("bad policy object");
+    return *v;
+  };
+  std::vector<path_case> paths;
+  paths.push_back({"policy_reconcile_semver", "ImagePolicy reconcile: parse + compile semver >=1.0.0 <3.0.0, list from "
+                   "the tag database's memory, evaluate",
+                   policy_object("{\"imageRepositoryRef\":{\"name\":\"repo\"},\"policy\":{\"semver\":{\"range\":"
+                                 "\">=1.0.0 <3.0.0\"}}}"),
+                   chosen[0]});
+  paths.push_back({"policy_reconcile_numerical_extract", "ImagePolicy reconcile: parse + compile numerical asc with "
+                   "filter and extract, list from memory, evaluate",
+                   policy_object("{\"imageRepositoryRef\":{\"name\":\"repo\"},\"policy\":{\"numerical\":{\"order\":"
+                                 "\"asc\"}},\"filterTags\":{\"pattern\":\"^main-[a-fA-F0-9]+-(?P<ts>[0-9]+)$\","
+                                 "\"extract\":\"$ts\"}}"),
+                   chosen[3]});
+  std::vector<measurement> path_results;
+  for (const auto& pc : paths) {
+    bool right = true;
+    path_results.push_back(measure(
+        [&] {
+          auto stored = db->tags("bench", "repo");
+          auto compiled = ip::compile(ip::parse_spec(pc.object));
+          if (!stored || !compiled || (*stored)->revision != revision) {
+            right = false;
+            return;
+          }
+          auto r = ip::evaluate(*compiled, (*stored)->tags);
+          if (!r || r->tag != pc.expected) right = false;
+        },
+        seconds, rounds, tags.size()));
+    if (!right) die(std::string(pc.name) + ": the reconcile path chose differently from select_latest");
+  }
+  // After a restart: a tag database with nothing in memory reads tags.txt back.
+  bool cold_right = true;
+  const measurement cold = measure(
+      [&] {
+        fluxaws::actors::imagerepository::tag_db fresh(state_dir, 16);
+        auto stored = fresh.tags("bench", "repo");
+        auto compiled = ip::compile(ip::parse_spec(paths[0].object));
+        if (!stored || !compiled || (*stored)->revision != revision) {
+          cold_right = false;
+          return;
+        }
+        auto r = ip::evaluate(*compiled, (*stored)->tags);
+        if (!r || r->tag != paths[0].expected) cold_right = false;
+      },
+      seconds, rounds, tags.size());
+  if (!cold_right) die("policy_reconcile_cold: wrong list or selection after reading tags.txt");
+  // The repository side of a scan, on the listed tags (no I/O).
+  bool scan_right = true;
+  const measurement scan = measure(
+      [&] {
+        auto kept = ir::stored_tag_list(tags, ex);
+        if (ir::revision(kept) != revision) scan_right = false;
+      },
+      seconds, rounds, tags.size());
+  if (!scan_right) die("repository_scan_filter: the revision changed between scans of the same tags");
+  std::error_code rm_ec;
+  std::filesystem::remove_all(state_dir, rm_ec);
+
+  std::printf("  ],\n  \"reconciler\": [\n");
+  for (std::size_t i = 0; i < paths.size(); ++i)
+    std::printf("    {\"path\": \"%s\", \"description\": \"%s\", \"selected\": \"%s\", "
+                "\"evaluations_per_cpu_second\": %.0f, \"evaluations_per_wall_second\": %.0f, \"ns_per_tag\": %.2f},\n",
+                paths[i].name, paths[i].description, paths[i].expected.c_str(), path_results[i].evals_per_cpu_second,
+                path_results[i].evals_per_wall_second, path_results[i].ns_per_tag);
+  std::printf("    {\"path\": \"policy_reconcile_cold\", \"description\": \"semver reconcile after a restart: "
+              "tags.txt read back from the state directory\", \"evaluations_per_cpu_second\": %.0f, "
+              "\"evaluations_per_wall_second\": %.0f, \"ns_per_tag\": %.2f},\n",
+              cold.evals_per_cpu_second, cold.evals_per_wall_second, cold.ns_per_tag);
+  std::printf("    {\"path\": \"repository_scan_filter\", \"description\": \"ImageRepository scan on the listed "
+              "tags: default exclusion, descending sort, sha256 revision\", \"scans_per_cpu_second\": %.0f, "
+              "\"scans_per_wall_second\": %.0f, \"ns_per_tag\": %.2f, \"stored_tags\": %zu}\n",
+              scan.evals_per_cpu_second, scan.evals_per_wall_second, scan.ns_per_tag, stored_list.size());
   std::printf("  ]\n}\n");
+  std::printf("image_policy reconciles per CPU second over %zu tags: semver %.0f, numerical+extract %.0f, "
+              "semver after a restart %.0f; repository scan filtering %.0f/s\n",
+              tags.size(), path_results[0].evals_per_cpu_second, path_results[1].evals_per_cpu_second,
+              cold.evals_per_cpu_second, scan.evals_per_cpu_second);
   std::printf("image_policy over %zu tags, evaluations per CPU second: semver %.0f, alphabetical %.0f, "
               "numerical+filter+extract %.0f (baseline byte-wise max %.0f)%s\n",
               tags.size(), results[0].evals_per_cpu_second, results[2].evals_per_cpu_second,
