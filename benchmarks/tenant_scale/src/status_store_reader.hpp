@@ -1,0 +1,34 @@
+// status_store_reader.hpp — what fluxaws's local status store says after a run:
+// objects per kind, how many are Ready, and for the others their kind, name and Ready
+// reason/message (Flux's text, which never holds a secret).
+//
+// Contract: reads <state>/status/<kind>/<namespace>/<name>.json; unreadable or
+// unparsable files count as objects that are not Ready, named by their path.
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "adapters/common/json.hpp"
+
+namespace fluxaws::bench {
+
+struct status_summary {
+  int objects = 0;
+  int ready = 0;
+  std::map<std::string, int> objects_by_kind, ready_by_kind;
+  std::vector<std::string> not_ready;  // "Kind ns/name: Reason: message" (first max_listed)
+  std::map<std::string, json::value> by_name;  // "Kind/ns/name" -> status (only when keep_all)
+};
+
+// True when the object's Ready condition has status "True".
+bool is_ready(const json::value& object);
+// "Reason: message" of its Ready condition ("no Ready condition" when absent).
+std::string ready_reason(const json::value& object);
+
+status_summary read_status_store(const std::filesystem::path& state_dir, std::size_t max_listed = 10,
+                                 bool keep_all = false);
+
+}  // namespace fluxaws::bench
