@@ -80,6 +80,18 @@ std::optional<std::chrono::milliseconds> requeue(const spec& s) {
 }
 
 result<compiled_policy> compile(const spec& s) {
+  // spec.policy is a union: Flux would silently take the first of several; the issue
+  // this project follows asks for exactly one.
+  std::vector<std::string> set;
+  if (s.choice.semver_range) set.emplace_back("semver");
+  if (s.choice.alphabetical_order) set.emplace_back("alphabetical");
+  if (s.choice.numerical_order) set.emplace_back("numerical");
+  if (set.size() > 1) {
+    std::string names;
+    for (std::size_t i = 0; i < set.size(); ++i) names += (i ? (i + 1 == set.size() ? " and " : ", ") : "") + set[i];
+    return make_error(reason_invalid_policy,
+                      "invalid policy: exactly one of semver, alphabetical or numerical must be given, got " + names);
+  }
   auto sel = policy::make_selector(s.choice);
   if (!sel) return make_error(reason_invalid_policy, sel.error().message);
   std::optional<policy::tag_filter> filter;

@@ -8,7 +8,8 @@
 //  - parse_spec() never fails; validate() applies the CRD's CEL rules (spec.interval
 //    only with digestReflectionPolicy Always: InvalidSpec; Always without an interval:
 //    IntervalNotConfigured, as the controller says).
-//  - compile(): spec.policy (semver range, alphabetical or numerical order) and
+//  - compile(): spec.policy (exactly one of semver range, alphabetical or numerical
+//    order — more than one is refused, where Flux would take the first) and
 //    spec.filterTags. Errors are InvalidPolicy with Flux's message quoting the culprit:
 //    "invalid policy: improper constraint: …", "failed to filter tags: invalid regular
 //    expression pattern '(x': …", "failed to filter tags: extract '$tag' refers to

@@ -1,5 +1,6 @@
 #include "actors/imagerepository_auth.hpp"
 
+#include "actors/identity_resolution.hpp"
 #include "adapters/aws/ecr_host.hpp"
 #include "adapters/oci/docker_config.hpp"
 
@@ -41,7 +42,7 @@ std::string auth_plan::describe() const {
   return "credentials";
 }
 
-std::string auth_plan::ecr_cache_entry() const { return ecr_public ? "ecr-public" : "ecr:" + ecr.region; }
+std::string auth_plan::ecr_cache_entry() const { return ecr_scope(ecr_registry); }
 
 std::string feature_gate_message(const std::string& where) {
   return "to use spec.serviceAccountName" + where +
@@ -66,6 +67,7 @@ result<auth_plan> plan_auth(const spec& s, const oci::repository_ref& repo, cons
     plan.how = auth_plan::method::ecr;
     plan.ecr_host = ecr->host;
     plan.ecr_public = ecr->is_public;
+    plan.ecr_registry = *ecr;
     plan.ecr.object = repo_key;
     plan.ecr.service_account = s.service_account;
     if (plan.ecr.service_account.empty() && opts.object_level_identity)

@@ -27,6 +27,7 @@
 #include "actors/identity.hpp"
 #include "actors/imagerepository_spec.hpp"
 #include "actors/resource_index.hpp"
+#include "adapters/aws/ecr_host.hpp"
 #include "adapters/common/result.hpp"
 #include "adapters/kube/object.hpp"
 #include "adapters/oci/reference.hpp"
@@ -42,6 +43,7 @@ struct auth_plan {
   credential_request ecr;       // ecr: asked with ecr_token_atom
   std::string ecr_host;         // ecr: the registry host (no port)
   bool ecr_public = false;
+  aws::ecr_registry ecr_registry;
 
   std::string describe() const;
   // The identity registry's invalidate "what" for this plan's ECR token.

@@ -5,6 +5,7 @@
 
 #include <memory>
 
+#include "actors/identity_resolution.hpp"
 #include "adapters/oci/error_codes.hpp"
 
 namespace fluxaws::actors::imagerepository {
@@ -39,12 +40,17 @@ void login(object_actor::pointer self, const engine& eng, const auth_plan& plan,
   auto host = plan.ecr_host;
   self->request(eng.identities, budget + 5s, ecr_token_atom::value, plan.ecr, plan.ecr_host)
       .then(
-          [done](ecr_token_reply& r) {
+          [done, host](ecr_token_reply& r) {
             login_outcome out;
             if (!r.ok) {
               out.error = r.error;
               if (out.error.code.empty()) out.error.code = reason_authentication_failed;
               out.stalling = r.stalling;
+            } else if (!ecr_token_applies(r.region, r.public_registry, host)) {
+              // Defence in depth: a token for another registry never leaves this process.
+              out.error = make_error(reason_authentication_failed,
+                                     "the credential plane answered with an ECR token that does not apply to '" +
+                                         host + "'");
             } else {
               out.ok = true;
               out.auth = oci::registry_auth::basic(r.username, r.password, true);

@@ -108,7 +108,7 @@ identity_registry_actor::behavior_type fake_identities(identity_registry_actor::
         r.ok = true;
         r.username = "AWS";
         r.password = "ecr-token-" + std::to_string(st->token_generation);
-        r.region = q.region;
+        r.region = st->answer_region.empty() ? q.region : st->answer_region;
         r.expires_at = std::chrono::system_clock::now() + std::chrono::hours(12);
         return r;
       },

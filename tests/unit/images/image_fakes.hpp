@@ -52,6 +52,7 @@ fluxaws::oci::registry_actor spawn_fake_registry(caf::actor_system& sys, std::sh
 struct fake_identity_state {
   std::mutex mu;
   int token_generation = 1;
+  std::string answer_region;  // when set: tokens claim this region (a confused plane)
   std::vector<fluxaws::actors::credential_request> token_requests;
   std::vector<std::string> token_hosts;
   std::vector<std::string> invalidations;

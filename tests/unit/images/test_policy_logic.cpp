@@ -92,6 +92,10 @@ BOOST_AUTO_TEST_CASE(bad_input_is_invalid_policy_quoting_the_culprit) {
 
   auto none = select("  policy: {}\n");
   BOOST_TEST(none.rfind("InvalidPolicy: ", 0) == 0u);
+
+  auto two = select("  policy: {semver: {range: '>=1.0.0'}, alphabetical: {order: asc}}\n");
+  BOOST_TEST(two == "InvalidPolicy: invalid policy: exactly one of semver, alphabetical or numerical must be given, "
+                    "got semver and alphabetical");
 }
 
 BOOST_AUTO_TEST_CASE(nothing_to_choose_is_a_retried_failure) {

@@ -217,6 +217,19 @@ BOOST_AUTO_TEST_CASE(provider_aws_uses_the_ecr_token_and_retries_once_after_401)
   BOOST_TEST(f.identity->token_requests[0].secret_ref.empty());  // the provider wins over secretRef
 }
 
+BOOST_AUTO_TEST_CASE(an_ecr_token_for_another_region_is_never_sent) {
+  image_fixture::options o;
+  o.identities = true;
+  image_fixture f(o);
+  f.identity->answer_region = "eu-west-1";
+  const std::string ecr = "111122223333.dkr.ecr.us-east-1.amazonaws.com/tenant-a/app";
+  f.registry->tags[ecr] = {"1.0.0"};
+  f.apply(repository("  provider: aws\n", ecr));
+  BOOST_REQUIRE(f.eventually(kRepoKey, [](const json::value& o) { return ready_is(o, "False", "AuthenticationFailed"); }));
+  BOOST_TEST(f.condition(kRepoKey, "Ready", "message").find("does not apply") != std::string::npos);
+  BOOST_TEST(f.registry->snapshot().empty());
+}
+
 BOOST_AUTO_TEST_CASE(provider_aws_without_a_credential_plane_fails_clearly) {
   image_fixture f;
   const std::string ecr = "111122223333.dkr.ecr.us-east-1.amazonaws.com/tenant-a/app";
