@@ -75,12 +75,15 @@ const std::vector<field_desc>& fields() {
       {"aws.useDualstackEndpoint", "use dual-stack endpoints (AWS_USE_DUALSTACK_ENDPOINT)",
        [](config& c) { return field_ref(&c.aws.use_dualstack_endpoint); }},
       {"aws.rateLimits",
-       "per account and service: {perSecond, burst} for sts, ecr, s3, kms, registry; keeps 10,000 tenants under "
-       "AWS throttling",
+       "per account, Region and service (S3: per bucket; registry: per host): {perSecond, burst} for sts, ecr, "
+       "ecr-public, s3, kms, registry over built-in defaults; perSecond 0 = unlimited",
        [](config& c) { return field_ref(&c.aws.rate_limits); }},
-      {"aws.maxAttempts", "attempts per AWS call on throttling and 5xx (with backoff)",
+      {"aws.maxAttempts",
+       "attempts per AWS call on throttling, 5xx and transient network failures (full-jitter backoff, within the "
+       "call's timeout)",
        [](config& c) { return field_ref(&c.aws.max_attempts); }, 1, 20},
-      {"aws.retryBudget", "retries allowed as a share of calls (0.1 = 10%); stops retry storms",
+      {"aws.retryBudget",
+       "retries allowed as a share of calls over 10s, per service (0.1 = 10%, 0 = none); stops retry storms",
        [](config& c) { return field_ref(&c.aws.retry_budget); }, 0, 10},
       {"tokenCache.maxSize", "cached identities (LRU); 0 disables caching (Flux's --token-cache-max-size)",
        [](config& c) { return field_ref(&c.token_cache.max_size); }, 0, 1e9},

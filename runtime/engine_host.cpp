@@ -14,6 +14,8 @@
 #include "actors/status_sink.hpp"
 #include "actors/status_store.hpp"
 #include "actors/supervisor.hpp"
+#include "adapters/aws/call_limiter.hpp"
+#include "adapters/aws/call_policy.hpp"
 #include "adapters/aws/env.hpp"
 #include "adapters/common/log.hpp"
 #include "adapters/common/time.hpp"
@@ -62,6 +64,7 @@ struct engine_host::impl {
   kube::sa_token_actor sa_tokens;
   std::string runtime_namespace;
   std::shared_ptr<std::atomic<int>> leadership = std::make_shared<std::atomic<int>>(0);  // 1 leading, -1 lost
+  aws::call_limiter_actor call_limiter;  // AWS rate limits and retries (aws/call_policy.hpp)
   std::unique_ptr<observe_server> metrics_server;
   std::unique_ptr<observe_server> health_server;
   std::atomic<bool> synced{false};
@@ -174,6 +177,18 @@ result<std::unique_ptr<engine_host>> engine_host::start(const run_options& opts)
   eng.storage = std::shared_ptr<actors::artifact_store>(std::move(*storage));
   eng.pool = actors::spawn_blocking_pool(sys, static_cast<std::size_t>(cfg.scheduler.blocking_threads));
   eng.http = http::spawn_client(sys, http_options(cfg));
+  // AWS call policy: rate limits per account and service (aws.rateLimits over the
+  // defaults), retries (aws.maxAttempts) within the retry budget (aws.retryBudget), for
+  // every AWS call from here on; uninstalled and stopped in shutdown().
+  {
+    std::map<std::string, aws::rate_limit> limits;
+    for (const auto& [service, rl] : cfg.aws.rate_limits) limits[service] = {rl.per_second, double(rl.burst)};
+    d.call_limiter = aws::spawn_call_limiter(sys, {aws::merge_rate_limits(aws::default_rate_limits(), limits)});
+    aws::call_policy policy;
+    policy.max_attempts = cfg.aws.max_attempts;
+    policy.retry_budget = cfg.aws.retry_budget;
+    aws::install_call_policy(d.call_limiter, policy);
+  }
   auto gate_it = cfg.feature_gates.find("ObjectLevelWorkloadIdentity");
   eng.opts.object_level_identity = gate_it != cfg.feature_gates.end() && gate_it->second;
   eng.opts.default_service_account = cfg.lockdown.default_service_account;
@@ -440,6 +455,8 @@ void engine_host::shutdown() {
   if (eng.applier) caf::anon_send_exit(eng.applier, caf::exit_reason::user_shutdown);
   if (eng.identities) caf::anon_send_exit(eng.identities, caf::exit_reason::user_shutdown);
   for (auto& [kind, g] : eng.gates) caf::anon_send_exit(g, caf::exit_reason::user_shutdown);
+  aws::uninstall_call_policy();  // calls waiting for a token are answered and go ahead
+  if (d.call_limiter) caf::anon_send_exit(d.call_limiter, caf::exit_reason::user_shutdown);
   caf::anon_send_exit(eng.http, caf::exit_reason::user_shutdown);
   caf::anon_send_exit(eng.pool, caf::exit_reason::user_shutdown);
   d.sys->await_all_actors_done();

@@ -22,7 +22,7 @@ policy_slot& slot() {
 
 std::map<std::string, rate_limit> default_rate_limits() {
   return {
-      {"sts", {50, 100}},   {"ecr", {10, 100}},  {"ecr-public", {5, 20}},
+      {"sts", {100, 200}},  {"ecr", {10, 100}},  {"ecr-public", {5, 20}},
       {"kms", {500, 1000}}, {"s3", {500, 1000}}, {"registry", {100, 200}},
   };
 }

@@ -53,10 +53,10 @@ struct call_policy {
 };
 
 // The limits used when aws.rateLimits names none (per account and region unless noted):
-//   sts       50/s, burst 100   AWS publishes no number; STS counts per account and
-//                               Region, cannot be raised, and Flux users saw
-//                               AssumeRoleWithWebIdentity throttled at a few TPS when
-//                               each reconcile called it (fluxcd/source-controller#938).
+//   sts      100/s, burst 200   a sixth of the 600 requests per second per account and
+//                               Region users report (awslabs/mountpoint-s3#1358); AWS's
+//                               own pages only say STS throttles per account and Region
+//                               and that the rate cannot be raised.
 //   ecr       10/s, burst 100   half of GetAuthorizationToken's documented 20 TPS with a
 //                               200 burst, leaving the rest to kubelets' credential
 //                               providers in the same account.
