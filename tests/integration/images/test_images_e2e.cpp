@@ -382,6 +382,64 @@ BOOST_AUTO_TEST_CASE(bad_input_stalls_with_invalid_policy) {
   BOOST_TEST(cond(status_of(d, "imagerepository", "tenant-a", "app"), "Ready", "status") == "True");
 }
 
+BOOST_AUTO_TEST_CASE(provider_aws_through_the_credential_plane) {
+  // The node's instance role (IMDS, through the emulator's connect-to rule) for the
+  // controller identity; object-level identity through ServiceAccount tenant-a/flux
+  // (role tenant-a, web identity with a locally issued token); a repository that role
+  // is denied by the repository policy.
+  std::string y = "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: flux\n  namespace: tenant-a\n"
+                  "  annotations: {eks.amazonaws.com/role-arn: 'arn:aws:iam::111122223333:role/tenant-a'}\n---\n";
+  auto ecr_repository = [](const std::string& name, const std::string& repo, const std::string& extra) {
+    return "apiVersion: image.toolkit.fluxcd.io/v1\nkind: ImageRepository\nmetadata: {name: " + name +
+           ", namespace: tenant-a}\nspec:\n  image: " + std::string(kEcrHost) + "/" + repo +
+           "\n  interval: 1m\n  provider: aws\n" + extra + "---\n";
+  };
+  y += ecr_repository("node", "tenant-a/app", "");
+  y += ecr_repository("irsa", "tenant-a/app", "  serviceAccountName: flux\n");
+  y += ecr_repository("other-tenant", "tenant-b/app", "  serviceAccountName: flux\n");
+  y += policy("irsa-digest", "tenant-a", "{name: irsa}",
+              "  policy: {semver: {range: '>=1.0.0'}}\n  digestReflectionPolicy: Always\n  interval: 5m\n");
+
+  temp_dir d;
+  auto objects = d.sub("objects");
+  write(objects / "identity.yaml", y);
+  auto web_identity_before = emulator_calls("sts", "AssumeRoleWithWebIdentity", "arn:aws:iam::111122223333:role/tenant-a", 200);
+  auto r = run_once(d, objects, {"--feature-gates=ObjectLevelWorkloadIdentity=true"});
+  BOOST_TEST(r.rc == 1);  // other-tenant is refused
+
+  auto node = status_of(d, "imagerepository", "tenant-a", "node");
+  BOOST_TEST(cond(node, "Ready", "status") == "True");
+  BOOST_TEST(str(node, {"status", "lastScanResult", "tagCount"}) == "1504");
+  auto irsa = status_of(d, "imagerepository", "tenant-a", "irsa");
+  BOOST_TEST(cond(irsa, "Ready", "status") == "True");
+  auto pol = status_of(d, "imagepolicy", "tenant-a", "irsa-digest");
+  BOOST_TEST(str(pol, {"status", "latestRef", "tag"}) == "1.2.3");
+  BOOST_TEST(str(pol, {"status", "latestRef", "digest"}) == raw_digest(raw_repo("tenant-a/app"), "1.2.3"));
+  auto denied = status_of(d, "imagerepository", "tenant-a", "other-tenant");
+  BOOST_TEST(cond(denied, "Ready", "reason") == "ReadOperationFailed");
+  BOOST_TEST(cond(denied, "Ready", "message").find("assumed-role/tenant-a/") != std::string::npos);
+  BOOST_TEST(cond(denied, "Ready", "message").find("explicit deny") != std::string::npos);
+  BOOST_TEST(cond(denied, "Stalled", "status").empty());
+
+  // Who the emulator saw: the node's role and tenant-a's web identity session.
+  BOOST_TEST(emulator_calls("imds", "GetCredentials", "arn:aws:iam::111122223333:role/node", 200) > 0);
+  BOOST_TEST(emulator_calls("sts", "AssumeRoleWithWebIdentity", "arn:aws:iam::111122223333:role/tenant-a", 200) >
+             web_identity_before);
+
+  // Without the feature gate a ServiceAccount stalls both kinds.
+  temp_dir d2;
+  auto objects2 = d2.sub("objects");
+  write(objects2 / "identity.yaml", y);
+  auto gated = run_once(d2, objects2);
+  BOOST_TEST(gated.rc == 1);
+  auto stalled = status_of(d2, "imagerepository", "tenant-a", "irsa");
+  BOOST_TEST(cond(stalled, "Stalled", "reason") == "FeatureGateDisabled");
+  auto stalled_policy = status_of(d2, "imagepolicy", "tenant-a", "irsa-digest");
+  BOOST_TEST(cond(stalled_policy, "Stalled", "reason") == "FeatureGateDisabled");
+  BOOST_TEST(cond(stalled_policy, "Stalled", "message").find("in the ImageRepository") != std::string::npos);
+  BOOST_TEST(cond(status_of(d2, "imagerepository", "tenant-a", "node"), "Ready", "status") == "True");
+}
+
 BOOST_AUTO_TEST_CASE(a_running_fluxaws_picks_up_a_pushed_tag_on_the_next_scan) {
   // tenant-b/app (0.1.0, 0.2.0, 0.3.0, latest) gets the new tag, so tenant-a/app stays
   // as the conformance world defines it.
