@@ -68,8 +68,12 @@ std::string go_duration(std::chrono::milliseconds d) {
 class ks_run : public std::enable_shared_from_this<ks_run> {
  public:
   ks_run(run_ptr run, std::shared_ptr<ks_memory> memory)
-      : run_(std::move(run)), mem_(std::move(memory)), spec_(ks::parse_spec(run_->object())) {}
+      : run_(std::move(run)),
+        mem_(std::move(memory)),
+        spec_(ks::parse_spec(run_->object())),
+        pool_(run_->eng().pool) {}
 
+  // May run after the object actor is gone: touches only what it owns.
   ~ks_run() {
     for (auto& k : job_keys_) ks::wipe(k);
     cleanup();
@@ -132,7 +136,7 @@ class ks_run : public std::enable_shared_from_this<ks_run> {
       std::error_code ec;
       fs::remove_all(dir, ec);
     };
-    caf::anon_send(eng().pool, run_atom::value, std::move(job));
+    caf::anon_send(pool_, run_atom::value, std::move(job));
   }
 
   // ---- subscriptions -------------------------------------------------------------------------
@@ -591,6 +595,7 @@ class ks_run : public std::enable_shared_from_this<ks_run> {
   run_ptr run_;
   std::shared_ptr<ks_memory> mem_;
   ks::spec spec_;
+  blocking_pool_actor pool_;  // for cleanup, also from the destructor
   ks::source_artifact artifact_;
   std::string work_;
   std::shared_ptr<build_output> out_;

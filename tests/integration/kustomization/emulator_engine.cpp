@@ -228,6 +228,8 @@ engine_world::engine_world(options o) : impl_(std::make_unique<impl>()) {
   sc.kinds.emplace("Bucket", [] { return make_bucket_reconciler(); });
   sc.kinds.emplace("Kustomization", [] { return make_kustomization_reconciler(); });
   d.sup = spawn_supervisor(*d.sys, std::move(sc));
+  // Each test applies its objects sources first; lookups need not wait for a listing.
+  caf::anon_send(d.sup, sync_atom::value);
 }
 
 engine_world::~engine_world() {

@@ -252,6 +252,9 @@ struct fixture {
     sc.kinds.emplace("Bucket", [] { return std::make_shared<fake_source>(); });
     sc.kinds.emplace("Kustomization", [] { return make_kustomization_reconciler(); });
     sup = spawn_supervisor(*sys, std::move(sc));
+    // The object source has listed everything: a lookup of an absent object answers
+    // "none" at once instead of waiting for the listing.
+    caf::anon_send(sup, sync_atom::value);
   }
 
   ~fixture() {
@@ -490,6 +493,38 @@ BOOST_AUTO_TEST_CASE(kms_refusals_are_build_failures_and_nothing_is_applied) {
     }
   }
   for (const auto& s : {kPlainA, good, denied}) BOOST_TEST(f.logs.text().find(s) == std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(an_entrys_role_and_region_go_to_the_credential_plane) {
+  fixture f;
+  auto k = data_key('r');
+  f.add_kms_key("role-blob", k, {{"team", "b"}});
+  auto entry = ks_test::kms_entry(kArnB, "role-blob", {{"team", "b"}});
+  entry.role = "arn:aws:iam::111122223333:role/sops-decrypt";
+  f.send(f.bucket_with("roled", {{"s.yaml", yaml_of(ks_test::encrypted_secret("tenant-a", "r", {{"p", kPlainB}}, k,
+                                                                              entry))}}));
+  f.apply(fixture::kustomization("roled", "roled",
+                                 "  decryption: {provider: sops, serviceAccountName: decryptor}\n"));
+  // Without the gate the spec itself stalls, as Flux does.
+  BOOST_REQUIRE(f.settled_with("Kustomization/roled", "FeatureGateDisabled"));
+  BOOST_TEST(f.latest("Kustomization/roled").at({"status", "conditions"})->as_array().front().find("type")->as_string() ==
+             "Stalled");
+
+  fixture gated;
+  gated.eng->opts.object_level_identity = true;  // before any object reaches the supervisor
+  gated.add_kms_key("role-blob", k, {{"team", "b"}});
+  gated.send(gated.bucket_with("roled", {{"s.yaml", yaml_of(ks_test::encrypted_secret("tenant-a", "r", {{"p", kPlainB}},
+                                                                                      k, entry))}}));
+  gated.apply(fixture::kustomization("roled", "roled",
+                                     "  decryption: {provider: sops, serviceAccountName: decryptor}\n"));
+  BOOST_REQUIRE(gated.settled_with("Kustomization/roled", "ReconciliationSucceeded"));
+  std::lock_guard<std::mutex> lock(gated.w->mu);
+  BOOST_REQUIRE(!gated.w->credential_asks.empty());
+  const auto& q = gated.w->credential_asks.front();
+  BOOST_TEST(q.assume_role_arn == entry.role);
+  BOOST_TEST(q.region == "eu-west-1");
+  BOOST_TEST(q.service_account == "decryptor");
+  BOOST_TEST(q.secret_ref.empty());
 }
 
 BOOST_AUTO_TEST_CASE(waits_for_the_source_artifact_and_wakes_on_its_event) {
