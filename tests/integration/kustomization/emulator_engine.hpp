@@ -4,7 +4,7 @@
 // connect-to rules), artifact storage and server, blocking pool, the real Bucket and
 // Kustomization reconcilers under the real supervisor — plus the real credential plane
 // (identity registry and the local ServiceAccount token issuer signing with the
-// conformance OIDC key), which the runtime does not wire yet. Statuses are collected in
+// conformance OIDC key), as runtime/engine_host wires them. Statuses are collected in
 // memory; the process log is captured and readable once the engine has stopped.
 //
 // Helpers sign AWS calls as the conformance `ci` user (fixtures: PutObject,

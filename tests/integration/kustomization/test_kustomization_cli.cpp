@@ -4,8 +4,10 @@
 // the printed table, the exit code, the status files, the applied files and the log
 // on stderr. SOPS fixtures are made in the setup through the emulator's KMS.
 //
-// Decryption needs the credential plane in the engine (engine.identities, wired by
-// runtime/engine_host.cpp): until it is, the decrypting case fails loudly, naming that.
+// Decryption goes through the engine's credential plane: the decryption Secret's static
+// keys, and with --feature-gates=ObjectLevelWorkloadIdentity=true tenant-a's
+// ServiceAccount federated into role tenant-a (tokens signed with the conformance OIDC
+// key), which may use alias/tenant-a but not alias/tenant-b.
 #define BOOST_TEST_MODULE integration_kustomization_cli
 #include <boost/test/unit_test.hpp>
 
@@ -52,14 +54,15 @@ struct run_result {
 };
 
 // Runs the binary once over the objects; bounded by coreutils' timeout.
-run_result run_once(const ks_test::temp_dir& dir, const std::string& objects) {
+run_result run_once(const ks_test::temp_dir& dir, const std::string& objects, const std::string& flags = "") {
   dir.write("objects/flux.yaml", objects);
   run_result r;
   r.state = dir.path() / "state";
   std::string cmd = "timeout -k 5 180 '" + std::string(FLUXAWS_BIN) + "' run --config '" +
                     emulator::get().config_file() + "' --objects '" + (dir.path() / "objects").string() +
                     "' --state-dir '" + r.state.string() +
-                    "' --once --once-timeout 120s --storage-addr 127.0.0.1:0 --metrics-addr 0 --health-addr 0 > '" +
+                    "' --once --once-timeout 120s --storage-addr 127.0.0.1:0 --metrics-addr 0 --health-addr 0 " + flags +
+                    " > '" +
                     (dir.path() / "out.txt").string() + "' 2> '" + (dir.path() / "err.txt").string() + "'";
   int rc = std::system(cmd.c_str());
   r.exit_code = WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
@@ -110,6 +113,10 @@ BOOST_AUTO_TEST_CASE(plain_and_encrypted_secrets_are_applied) {
   BOOST_TEST(ready(plain, "status") == "True");
   BOOST_TEST(fs::exists(r.state / "applied" / "tenant-a" / "plain" / "tenant-a-apps_podinfo_apps_Deployment.yaml"));
 
+  {
+    engine_world counters;
+    BOOST_TEST(counters.calls("kms", "Decrypt") == 1);
+  }
   auto secrets = status_of(r, "secrets");
   auto msg = ready(secrets, "message");
   if (msg.find("no credential plane configured") != std::string::npos)
@@ -151,6 +158,62 @@ BOOST_AUTO_TEST_CASE(an_encrypted_secret_without_decryption_is_refused) {
   BOOST_TEST(r.out.find("kustomization/locked") != std::string::npos);
   BOOST_TEST(!fs::exists(r.state / "applied" / "tenant-a" / "locked"));
   BOOST_TEST(r.err.find(password) == std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(object_level_identity_decrypts_its_own_key_only) {
+  const std::string own = "Cli-TenantA-Own-8801", foreign = "Cli-TenantB-Foreign-8802";
+  std::vector<std::string> keys;
+  {
+    engine_world w;
+    auto ka = w.generate_data_key(kTenantAKey, "us-east-1", kContext);
+    auto kb = w.generate_data_key(kTenantBKey, "eu-west-1", kContext);
+    keys = {ka.plaintext, kb.plaintext};
+    w.put_object("tenant-a-manifests", "us-east-1", "cli-own/s.yaml",
+                 yamljson::to_yaml(ks_test::encrypted_secret("tenant-a-apps", "own", {{"v", own}}, ka.plaintext,
+                                                             ks_test::kms_entry(kTenantAKey, ka.ciphertext, kContext))));
+    w.put_object("tenant-a-manifests", "us-east-1", "cli-foreign/s.yaml",
+                 yamljson::to_yaml(ks_test::encrypted_secret("tenant-a-apps", "foreign", {{"v", foreign}}, kb.plaintext,
+                                                             ks_test::kms_entry(kTenantBKey, kb.ciphertext, kContext))));
+  }
+  const std::string objects =
+      kSources +
+      "---\napiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: flux\n  namespace: tenant-a\n  annotations:\n"
+      "    eks.amazonaws.com/role-arn: arn:aws:iam::111122223333:role/tenant-a\n" +
+      kustomization("own", "./cli-own", "  decryption: {provider: sops, serviceAccountName: flux}\n") +
+      kustomization("foreign", "./cli-foreign", "  decryption: {provider: sops, serviceAccountName: flux}\n");
+
+  // Without the feature gate, naming a ServiceAccount stalls (Flux's message).
+  {
+    ks_test::temp_dir dir;
+    auto r = run_once(dir, objects);
+    BOOST_TEST(r.exit_code == 1);
+    auto st = status_of(r, "own");
+    BOOST_TEST(ready(st, "reason") == "FeatureGateDisabled");
+    BOOST_TEST(ready(st, "message") ==
+               "to use spec.decryption.serviceAccountName for decryption authentication please enable the "
+               "ObjectLevelWorkloadIdentity feature gate in the controller");
+  }
+
+  ks_test::temp_dir dir;
+  auto r = run_once(dir, objects, "--feature-gates=ObjectLevelWorkloadIdentity=true");
+  BOOST_TEST(r.exit_code == 1);  // the foreign key is refused
+  auto own_st = status_of(r, "own");
+  BOOST_TEST(ready(own_st, "status") == "True", ready(own_st, "message"));
+  auto applied = r.state / "applied" / "tenant-a" / "own" / "tenant-a-apps_own__Secret.yaml";
+  BOOST_REQUIRE(fs::exists(applied));
+  BOOST_TEST(*enc::unbase64(ks_test::yaml(ks_test::read_file(applied)).at({"data", "v"})->as_string()) == own);
+
+  auto foreign_st = status_of(r, "foreign");
+  auto msg = ready(foreign_st, "message");
+  BOOST_TEST(ready(foreign_st, "reason") == "BuildFailed");
+  BOOST_TEST(msg.find("decryption failed for '~G_v1_Secret/foreign'") == 0u, msg);
+  BOOST_TEST(msg.find("AccessDeniedException") != std::string::npos, msg);
+  BOOST_TEST(msg.find("assumed-role/tenant-a/") != std::string::npos, msg);
+  BOOST_TEST(!fs::exists(r.state / "applied" / "tenant-a" / "foreign"));
+  for (const auto& s : {own, foreign, keys[0], keys[1], enc::base64(keys[0]), enc::base64(keys[1])}) {
+    BOOST_TEST(r.err.find(s) == std::string::npos);
+    BOOST_TEST(r.out.find(s) == std::string::npos);
+  }
 }
 
 BOOST_AUTO_TEST_SUITE_END()
