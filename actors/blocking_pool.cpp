@@ -86,7 +86,7 @@ struct pool_state {
 
 pool_impl_actor::behavior_type pool_behavior(pool_impl_actor::stateful_pointer<pool_state> self, std::size_t threads) {
   self->state.pool = std::make_unique<thread_pool>(threads == 0 ? 1 : threads, self->address());
-  self->attach_functor([self] { self->state.pool.reset(); });
+  // The state's destructor (run when the actor exits) joins the threads.
   return {
       [self](run_atom, blocking_job& job) -> caf::result<bool> {
         auto id = ++self->state.next_id;
