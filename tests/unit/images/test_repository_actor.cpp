@@ -182,6 +182,17 @@ BOOST_AUTO_TEST_CASE(an_invalid_exclusion_pattern_names_itself) {
   BOOST_TEST(f.registry->count("list", kImage) == 0);  // checked before asking the registry
 }
 
+BOOST_AUTO_TEST_CASE(at_most_25_exclusion_patterns) {
+  image_fixture f;
+  f.registry->tags[kImage] = {"1.0.0"};
+  std::string list = "  exclusionList: [";
+  for (int i = 0; i < 26; ++i) list += (i ? ", " : "") + std::string("'^p") + std::to_string(i) + "'";
+  f.apply(repository(list + "]\n"));
+  BOOST_REQUIRE(f.eventually(kRepoKey, [](const json::value& o) { return stalled_with(o, "InvalidSpec"); }));
+  BOOST_TEST(f.condition(kRepoKey, "Ready", "message").find("exclusionList") != std::string::npos);
+  BOOST_TEST(f.registry->snapshot().empty());
+}
+
 BOOST_AUTO_TEST_CASE(image_url_invalid_stalls) {
   image_fixture f;
   f.apply(repository("", "registry.test/tenant-a/app:v1"));
