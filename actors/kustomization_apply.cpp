@@ -111,9 +111,8 @@ status normalize_secret(json::value& o) {
 
 }  // namespace
 
-result<std::vector<applied_object>> prepare_apply(std::vector<json::value> objects) {
+status check_and_normalize(std::vector<json::value>& objects) {
   auto cluster = cluster_scoped_kinds(objects);
-  std::vector<applied_object> out;
   std::set<std::string> ids;
   for (auto& o : objects) {
     std::string kind(kube::kind_of(o));
@@ -127,11 +126,19 @@ result<std::vector<applied_object>> prepare_apply(std::vector<json::value> objec
       // The API server ignores it; the inventory of a cluster-scoped object has none.
       o["metadata"].erase("namespace");
     }
-    if (auto st = normalize_secret(o); !st) return st.error();
+    if (auto st = normalize_secret(o); !st) return st;
+    if (!ids.insert(kube::entry_for(o).id).second)
+      return make_error(kFailed, who(o) + ": the same object appears twice in the build");
+  }
+  return status{};
+}
+
+result<std::vector<applied_object>> prepare_apply(std::vector<json::value> objects) {
+  if (auto st = check_and_normalize(objects); !st) return st.error();
+  std::vector<applied_object> out;
+  for (const auto& o : objects) {
     applied_object a;
     a.entry = kube::entry_for(o);
-    if (!ids.insert(a.entry.id).second)
-      return make_error(kFailed, who(o) + ": the same object appears twice in the build");
     a.file = file_name_for(a.entry.id);
     a.yaml = yamljson::to_yaml(o);
     out.push_back(std::move(a));

@@ -1,4 +1,4 @@
-// Local mode's "apply" of a Kustomization: the final objects written to
+// Applying a Kustomization's objects. Local mode's "apply": the final objects written to
 // <state-dir>/applied/<namespace>/<name>/, one file per object named after its
 // inventory id ("<namespace>_<name>_<group>_<kind>.yaml"), and the inventory
 // kustomize-controller would record for them.
@@ -17,7 +17,8 @@
 //     old directory is untouched and the temporary one removed. keep_stale (prune:
 //     false) carries over the old set's files that are not in the new one, as Flux
 //     leaves unpruned objects in the cluster.
-//   - Decrypted Secrets are written here and nowhere else.
+//   - Decrypted Secrets are written here and nowhere else (in cluster mode they go to
+//     the API server only, through the engine's server-side applier).
 // Blocking file I/O: call from the blocking pool.
 #pragma once
 
@@ -37,6 +38,9 @@ struct applied_object {
   std::string yaml;             // the object as written
 };
 
+// The checks and normalization above, in place (cluster mode hands the objects to
+// server-side apply afterwards).
+status check_and_normalize(std::vector<json::value>& objects);
 result<std::vector<applied_object>> prepare_apply(std::vector<json::value> objects);
 
 // The sorted, unique inventory of a prepared set.

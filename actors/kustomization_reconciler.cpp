@@ -532,12 +532,30 @@ class ks_run : public std::enable_shared_from_this<ks_run> {
 
   // ---- decrypt and apply (on the pool) -----------------------------------------------------------------
 
+  // Decrypts every target (on the pool) with the recovered keys; the job owns a copy of
+  // the keys, since an abandoned run may be gone before it ends.
+  static result<std::vector<json::value>> decrypt_all(const std::shared_ptr<build_output>& out,
+                                                      const std::shared_ptr<std::vector<std::string>>& job_keys,
+                                                      bool verify_mac) {
+    std::vector<const std::string*> keys(out->targets.size(), nullptr);
+    for (std::size_t j = 0; j < out->jobs.size(); ++j)
+      for (auto t : out->jobs[j].targets) keys[t] = &(*job_keys)[j];
+    auto objects = ks::decrypt_targets(std::move(out->resources), out->targets, keys, verify_mac);
+    for (auto& k : *job_keys) ks::wipe(k);
+    if (!objects.ok()) return objects.error();
+    if (auto e = ks::unencrypted_secret_error(*objects)) return make_error(kReconciliationFailed, *e);
+    return objects;
+  }
+
   void apply() {
-    if (eng().opts.state_dir.empty()) {
-      fail(kReconciliationFailed, "applying to a cluster is not available yet: fluxaws applies in local mode only");
+    if (eng().applier) {
+      apply_to_cluster();
       return;
     }
-    // The job owns a copy of the keys: an abandoned run may be gone before it ends.
+    if (eng().opts.state_dir.empty()) {
+      fail(kReconciliationFailed, "nowhere to apply: no state directory (local mode) and no cluster applier");
+      return;
+    }
     auto job_keys = std::make_shared<std::vector<std::string>>(job_keys_);
     auto out = out_;
     auto me = shared_from_this();
@@ -550,13 +568,8 @@ class ks_run : public std::enable_shared_from_this<ks_run> {
     run_blocking<applied>(
         self(), eng().pool, run_->remaining(),
         [out, job_keys, target, keep_stale, verify_mac]() -> result<applied> {
-          std::vector<const std::string*> keys(out->targets.size(), nullptr);
-          for (std::size_t j = 0; j < out->jobs.size(); ++j)
-            for (auto t : out->jobs[j].targets) keys[t] = &(*job_keys)[j];
-          auto objects = ks::decrypt_targets(std::move(out->resources), out->targets, keys, verify_mac);
-          for (auto& k : *job_keys) ks::wipe(k);
+          auto objects = decrypt_all(out, job_keys, verify_mac);
           if (!objects.ok()) return objects.error();
-          if (auto e = ks::unencrypted_secret_error(*objects)) return make_error(kReconciliationFailed, *e);
           auto prepared = ks::prepare_apply(std::move(*objects));
           if (!prepared.ok()) return prepared.error();
           if (auto st = ks::write_applied(target, *prepared, keep_stale); !st)
@@ -572,6 +585,56 @@ class ks_run : public std::enable_shared_from_this<ks_run> {
             return;
           }
           me->succeeded(a->inventory);
+        });
+  }
+
+  // Cluster mode: the same checks, then server-side apply through the engine's applier
+  // (which prunes against the previous inventory and answers the new one).
+  void apply_to_cluster() {
+    auto job_keys = std::make_shared<std::vector<std::string>>(job_keys_);
+    auto out = out_;
+    auto me = shared_from_this();
+    bool verify_mac = eng().opts.sops_verify_mac;
+    using objects_ptr = std::shared_ptr<std::vector<json::value>>;
+    run_blocking<objects_ptr>(
+        self(), eng().pool, run_->remaining(),
+        [out, job_keys, verify_mac]() -> result<objects_ptr> {
+          auto objects = decrypt_all(out, job_keys, verify_mac);
+          if (!objects.ok()) return objects.error();
+          if (auto st = ks::check_and_normalize(*objects); !st) return st.error();
+          return std::make_shared<std::vector<json::value>>(std::move(*objects));
+        },
+        [me](result<objects_ptr> objects) {
+          for (auto& k : me->job_keys_) ks::wipe(k);
+          me->cleanup();
+          if (!me->run_->alive()) return;
+          if (!objects.ok()) {
+            me->fail(objects.error().code == kBuildFailed ? kBuildFailed : kReconciliationFailed,
+                     objects.error().message);
+            return;
+          }
+          kube::apply_request req;
+          req.owner = me->run_->key();
+          req.manifests = std::move(**objects);
+          if (const json::value* inv = me->run_->status().find("inventory")) req.previous_inventory = *inv;
+          req.prune = me->spec_.prune;
+          req.default_namespace =
+              me->spec_.target_namespace.empty() ? me->run_->key().ns : me->spec_.target_namespace;
+          me->self()
+              ->request(me->eng().applier, me->run_->remaining(), kube::apply_atom::value, std::move(req))
+              .then(
+                  [me](kube::apply_result& r) {
+                    if (!me->run_->alive()) return;
+                    if (!r.ok) {
+                      me->fail(kReconciliationFailed, r.error.message);
+                      return;
+                    }
+                    me->succeeded(kube::parse_inventory(r.inventory));
+                  },
+                  [me](caf::error& err) {
+                    if (!me->run_->alive()) return;
+                    me->fail(kReconciliationFailed, "server-side apply failed: " + me->self()->system().render(err));
+                  });
         });
   }
 

@@ -15,9 +15,10 @@
 //      and ciphertext (kustomization_decrypt.hpp); failures BuildFailed naming the
 //      resource and the KMS error code;
 //   5. apply — local mode: the objects written atomically to
-//      <state-dir>/applied/<namespace>/<name>/ (kustomization_apply.hpp) — and status:
-//      inventory, lastAttemptedRevision, lastAppliedRevision (and origin revision),
-//      Ready "Applied revision: <rev>".
+//      <state-dir>/applied/<namespace>/<name>/ (kustomization_apply.hpp); cluster mode:
+//      the engine's server-side applier, pruning against status.inventory — and
+//      status: inventory, lastAttemptedRevision, lastAppliedRevision (and origin
+//      revision), Ready "Applied revision: <rev>"; apply failures ReconciliationFailed.
 // With spec.retryInterval a failure retries after it (Flux); otherwise the engine's
 // backoff. Disk and CPU-heavy work (unpacking, YAML, AES) runs on the blocking pool.
 // Data keys live only in memory and are dropped when the object is deleted.

@@ -22,6 +22,8 @@
 #include "actors/kustomization_reconciler.hpp"
 #include "actors/object_actor.hpp"
 #include "actors/supervisor.hpp"
+#include "adapters/kube/applier.hpp"
+#include "adapters/kube/inventory.hpp"
 #include "adapters/archive/tar_gz_writer.hpp"
 #include "adapters/common/digest.hpp"
 #include "adapters/common/encoding.hpp"
@@ -59,6 +61,8 @@ struct world {
   std::map<std::string, json::value> latest;           // "Kind/name" -> object with status
   std::map<std::string, bool> settled;
   std::map<std::string, bool> deleted;
+  std::vector<kube::apply_request> applies;  // what the fake cluster applier received
+  std::string apply_error;                    // non-empty: the applier refuses with it
 
   int kms_decrypts() {
     std::lock_guard<std::mutex> lock(mu);
@@ -140,6 +144,28 @@ http::client_actor::behavior_type fake_http(http::client_actor::pointer, std::sh
         return r;
       },
       [](http::stats_atom) { return http::client_stats{}; },
+  };
+}
+
+// Cluster mode's server-side applier: records the request and answers the inventory
+// of what it got (or the configured refusal, keeping the previous inventory).
+kube::applier_actor::behavior_type fake_applier(kube::applier_actor::pointer, std::shared_ptr<world> w) {
+  return {
+      [w](kube::apply_atom, kube::apply_request& req) {
+        std::lock_guard<std::mutex> lock(w->mu);
+        w->applies.push_back(req);
+        kube::apply_result r;
+        if (!w->apply_error.empty()) {
+          r.error = make_error("Forbidden", w->apply_error);
+          r.inventory = req.previous_inventory;
+          return r;
+        }
+        std::vector<kube::inventory_entry> entries;
+        for (const auto& m : req.manifests) entries.push_back(kube::entry_for(m));
+        r.ok = true;
+        r.inventory = kube::inventory_json(entries);
+        return r;
+      },
   };
 }
 
@@ -233,14 +259,17 @@ struct fixture {
   status_sink_actor sink;
   int artifacts = 0;
 
-  explicit fixture(bool with_identities = true, std::chrono::milliseconds requeue = 1h) {
+  explicit fixture(bool with_identities = true, std::chrono::milliseconds requeue = 1h, bool cluster = false) {
     cfg.set("scheduler.max-threads", 2);
     sys = std::make_unique<caf::actor_system>(cfg);
     eng->opts.min_retry = 10s;  // failures are looked at once, not retried under the test
     eng->opts.max_retry = 10s;
     eng->opts.requeue_dependency = requeue;
     eng->opts.deadline_grace = 1s;
-    eng->opts.state_dir = state.path().string();
+    if (cluster)
+      eng->applier = sys->spawn(fake_applier, w);
+    else
+      eng->opts.state_dir = state.path().string();
     eng->opts.aws_region = "us-east-1";
     eng->pool = spawn_blocking_pool(*sys, 2);
     eng->http = sys->spawn(fake_http, w);
@@ -263,6 +292,7 @@ struct fixture {
     caf::anon_send_exit(eng->pool, caf::exit_reason::user_shutdown);
     caf::anon_send_exit(eng->http, caf::exit_reason::user_shutdown);
     if (eng->identities) caf::anon_send_exit(eng->identities, caf::exit_reason::user_shutdown);
+    if (eng->applier) caf::anon_send_exit(eng->applier, caf::exit_reason::user_shutdown);
     sys.reset();
   }
 
@@ -624,6 +654,55 @@ BOOST_AUTO_TEST_CASE(deleting_with_prune_removes_the_output) {
   BOOST_REQUIRE(fs::exists(f.applied("gone")));
   f.apply(ks, kube::object_change::type::deleted);
   BOOST_TEST(f.eventually([&](world&) { return !fs::exists(f.applied("gone")); }));
+}
+
+BOOST_AUTO_TEST_CASE(cluster_mode_hands_decrypted_objects_to_server_side_apply) {
+  fixture f(true, 1h, true);
+  auto k = data_key('s');
+  f.add_kms_key("ssa", k);
+  f.send(f.bucket_with("src", {{"s.yaml", yaml_of(ks_test::encrypted_secret("", "db", {{"password", kPlainA}}, k,
+                                                                            ks_test::kms_entry(kArnA, "ssa")))},
+                               {"cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n"}}));
+  f.apply(fixture::kustomization("ssa", "src",
+                                 "  targetNamespace: apps\n  decryption: {provider: sops, secretRef: {name: k}}\n"));
+  BOOST_REQUIRE(f.settled_with("Kustomization/ssa", "ReconciliationSucceeded"));
+  {
+    std::lock_guard<std::mutex> lock(f.w->mu);
+    BOOST_REQUIRE(f.w->applies.size() == 1u);
+    const auto& req = f.w->applies.front();
+    BOOST_TEST(req.owner.name == "ssa");
+    BOOST_TEST(req.prune);
+    BOOST_TEST(req.default_namespace == "apps");
+    BOOST_TEST(req.previous_inventory.is_null());
+    BOOST_REQUIRE(req.manifests.size() == 2u);
+    for (const auto& m : req.manifests) {
+      BOOST_TEST(m.find("sops") == nullptr);
+      BOOST_TEST(kube::namespace_of(m) == "apps");
+      if (kube::kind_of(m) == "Secret")
+        BOOST_TEST(*enc::unbase64(m.at({"data", "password"})->as_string()) == kPlainA);
+    }
+  }
+  auto obj = f.latest("Kustomization/ssa");
+  BOOST_TEST(obj.at({"status", "inventory", "entries"})->as_array().size() == 2u);
+  BOOST_TEST(!fs::exists(f.state.path() / "applied"));  // nothing on disk in cluster mode
+
+  // A refusal keeps the inventory and names the object, as the applier reports it.
+  {
+    std::lock_guard<std::mutex> lock(f.w->mu);
+    f.w->apply_error = "Secret/apps/db apply failed (Forbidden)";
+  }
+  auto again = ks_test::yaml(fixture::kustomization(
+      "ssa", "src", "  targetNamespace: apps\n  decryption: {provider: sops, secretRef: {name: k}}\n"));
+  again["metadata"]["annotations"]["reconcile.fluxcd.io/requestedAt"] = "2";
+  f.send(again, kube::object_change::type::modified);
+  BOOST_REQUIRE(f.settled_with("Kustomization/ssa", "ReconciliationFailed"));
+  BOOST_TEST(f.ready("Kustomization/ssa", "message") == "Secret/apps/db apply failed (Forbidden)");
+  {
+    std::lock_guard<std::mutex> lock(f.w->mu);
+    BOOST_REQUIRE(f.w->applies.size() == 2u);
+    BOOST_TEST(f.w->applies.back().previous_inventory.at({"entries"})->size() == 2u);
+  }
+  BOOST_TEST(f.latest("Kustomization/ssa").at({"status", "inventory", "entries"})->as_array().size() == 2u);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
