@@ -298,7 +298,7 @@ BOOST_AUTO_TEST_CASE(s3_writes_are_retried_only_when_s3_did_not_act) {
 }
 
 BOOST_AUTO_TEST_CASE(the_limiter_delays_calls_beyond_the_burst) {
-  install({{"kms", {20, 2}}});
+  install({{"kms", {5, 2}}});  // a token every 200 ms: the five calls start well within one
   state->script = [](const http::request&, std::size_t) { return answer(200, kDecryptOk); };
   auto limited_before = m.value("fluxaws_aws_rate_limited_total", {{"service", "kms"}});
   auto out = decrypt(5);

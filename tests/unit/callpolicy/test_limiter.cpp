@@ -59,7 +59,7 @@ struct fixture {
 BOOST_FIXTURE_TEST_SUITE(limiter_suite, fixture)
 
 BOOST_AUTO_TEST_CASE(a_burst_beyond_burst_is_delayed_and_answered_in_arrival_order) {
-  start({{"kms", {20, 3}}});
+  start({{"kms", {4, 3}}});  // a token every 250 ms, far longer than handling 8 messages
   auto& m = metrics::registry::global();
   auto limited_before = m.value("fluxaws_aws_rate_limited_total", {{"service", "kms"}});
   auto observed_before = m.value("fluxaws_aws_rate_limit_wait_seconds", {{"service", "kms"}});
@@ -87,9 +87,11 @@ BOOST_AUTO_TEST_CASE(a_burst_beyond_burst_is_delayed_and_answered_in_arrival_ord
     BOOST_TEST(waits[i] > caf::timespan(0));
     BOOST_TEST(waits[i] > waits[i - 1]);
   }
-  // The fifth caller beyond the burst booked the fifth token after the burst: 5 x 50 ms.
+  // The fifth caller beyond the burst booked the fifth token after it: 5 x 250 ms, less
+  // what refilled while the eight acquires were handled (well under one token).
   double last_ms = std::chrono::duration<double, std::milli>(waits[n - 1]).count();
-  BOOST_TEST(last_ms == 250.0, boost::test_tools::tolerance(0.01));
+  BOOST_TEST(last_ms <= 1250.0);
+  BOOST_TEST(last_ms > 1000.0);
   auto s = stats();
   BOOST_TEST(s.granted_at_once == 3u);
   BOOST_TEST(s.granted_after_wait == 5u);
