@@ -17,7 +17,8 @@
 //   - every AWS call waits for a token of its rate-limit key (call_key.hpp) from the
 //     limiter actor, at most half of its time left; a refusal (queue full, wait too
 //     long) fails the call with code "rate_limited" (send(): a response with
-//     failure::other), naming the key;
+//     failure::other), naming the key — or, for a retry, ends the call with the answer
+//     of its last attempt;
 //   - call() and call_signed() send a failed attempt again (call_retry.hpp: throttling,
 //     5xx, transient transport failures; S3 writes only when S3 surely did not act) up
 //     to maxAttempts, after a full-jitter backoff slept by the limiter, re-signing each
@@ -148,6 +149,7 @@ template <class Self, class Fns>
 void retry_after(Self* self, http::client_actor http, std::shared_ptr<call_attempts> c, std::shared_ptr<Fns> fns,
                  std::chrono::milliseconds delay, error_info last) {
   using result_type = typename Fns::result_type;
+  c->last_error = last;
   auto limiter = c->policy ? c->policy->limiter() : call_limiter_actor();
   if (!limiter) {
     fns->done(result_type(std::move(last)));
@@ -165,6 +167,11 @@ void attempt(Self* self, http::client_actor http, std::shared_ptr<call_attempts>
   acquire_token(self, c->policy, c->key, c->max_token_wait(), [self, http, c, fns](std::optional<error_info> refused) {
     if (refused) {
       record_call(c->operation, "rate_limited");
+      // A retry the limiter cannot fit in: the call failed with its last answer.
+      if (c->last_error) {
+        fns->done(result_type(std::move(*c->last_error)));
+        return;
+      }
       refused->message = c->operation + ": " + refused->message;
       fns->done(result_type(std::move(*refused)));
       return;

@@ -39,6 +39,7 @@ struct call_attempts {
   std::chrono::milliseconds timeout{0};           // as the caller gave it
   clock::time_point deadline;
   int attempts = 0;                               // sent (or being sent) so far
+  std::optional<error_info> last_error;           // of the attempt being retried
 
   std::chrono::milliseconds left() const;
   // The timeout for the attempt about to be sent: the caller's own without a policy

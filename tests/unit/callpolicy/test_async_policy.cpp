@@ -327,6 +327,15 @@ BOOST_AUTO_TEST_CASE(a_call_the_limiter_cannot_serve_in_time_fails_clearly) {
   BOOST_TEST(calls("rate_limited") - refused_before == 1.0);
 }
 
+BOOST_AUTO_TEST_CASE(a_retry_the_limiter_cannot_fit_ends_with_the_last_answer) {
+  install({{"kms", {0.2, 1}}});  // the retry's token would come 5 s later
+  state->script = [](const http::request&, std::size_t) { return kms_throttled("the only attempt"); };
+  auto out = decrypt(1, 4s);
+  BOOST_TEST(out[0].code == "ThrottlingException");
+  BOOST_TEST(out[0].message.find("the only attempt") != std::string::npos, out[0].message);
+  BOOST_TEST(state->requests().size() == 1u);
+}
+
 BOOST_AUTO_TEST_CASE(accounts_learned_from_sts_key_later_calls) {
   install({{"kms", {0.01, 1}}});
   auto sts_ep = *resolve_endpoint(service::sts, "us-east-1", {});
