@@ -72,7 +72,7 @@ void tar_stream::header(std::string_view name, char type, std::uint64_t size, un
   octal(h + 136, 12, 0);
   std::memset(h + 148, ' ', 8);
   h[156] = type;
-  std::memcpy(h + 157, link.data(), std::min<std::size_t>(link.size(), 100));
+  if (!link.empty()) std::memcpy(h + 157, link.data(), std::min<std::size_t>(link.size(), 100));
   std::memcpy(h + 257, "ustar", 6);
   std::memcpy(h + 263, "00", 2);
   unsigned sum = 0;
