@@ -125,6 +125,8 @@ class ks_run : public std::enable_shared_from_this<ks_run> {
       run_->finish({result_kind::empty, reconcile_error::generic(reason, message)});
       return;
     }
+    // --once: look again soon; the source's events usually come first.
+    if (eng().opts.once) after = std::min<std::chrono::milliseconds>(after, std::chrono::seconds(1));
     run_->finish({result_kind::empty, reconcile_error::waiting(reason, message, after)});
   }
 

@@ -47,7 +47,16 @@ std::string artifact_token(const json::value& status) {
 }
 
 bool settled_not_ready(const json::value& object) {
-  return condition_status(object, "Ready") == "False" && condition_status(object, "Reconciling") != "True";
+  if (condition_status(object, "Ready") != "False") return false;
+  if (condition_status(object, "Reconciling") != "True") return true;
+  // A failed reconcile keeps Reconciling=True with reason ProgressingWithRetry until its
+  // retry: it has finished (for --once, for good).
+  const json::value* conds = object.at({"status", "conditions"});
+  if (conds)
+    for (const auto& c : conds->as_array())
+      if (c.find("type") && c.find("type")->as_string() == "Reconciling")
+        return c.find("reason") && c.find("reason")->as_string() == "ProgressingWithRetry";
+  return false;
 }
 
 std::optional<std::string> dependency_not_ready(const dependency& d, const json::value& dep, const spec& self,

@@ -70,6 +70,7 @@ struct object_state {
   json::value last_published_status;
   bool last_published_settled = false;
   bool last_notified_ready = false;
+  bool last_notified_settled = false;
   bool settled = false;
   json::value last_notified_status;
 
@@ -109,14 +110,19 @@ struct object_state {
 
   void notify_subscribers() {
     bool ready = conditions.is_ready();
+    bool now_settled = settled && !current && !waiting_for_gate;
     json::value st = full_status();
-    // Dependents care about artifacts and readiness, not timestamps of conditions.
+    // Dependents care about artifacts, readiness and whether a run ended, not about
+    // the timestamps of conditions.
     json::value essence = status_fields;
-    if (ready == last_notified_ready && essence == last_notified_status) return;
+    if (ready == last_notified_ready && now_settled == last_notified_settled && essence == last_notified_status)
+      return;
     last_notified_ready = ready;
+    last_notified_settled = now_settled;
     last_notified_status = std::move(essence);
     for (const auto& s : subscribers)
-      self->send(caf::actor_cast<object_actor>(s), source_atom::value, source_event{key, st, ready, false});
+      self->send(caf::actor_cast<object_actor>(s), source_atom::value,
+                 source_event{key, st, ready, false, now_settled});
   }
 
   void validate() {
@@ -440,7 +446,8 @@ object_actor::behavior_type object_behavior(object_actor::stateful_pointer<objec
         s.subscribers.push_back(who);
         // A late subscriber gets the current state at once.
         self->send(caf::actor_cast<object_actor>(who), source_atom::value,
-                   source_event{s.key, s.full_status(), s.conditions.is_ready(), false});
+                   source_event{s.key, s.full_status(), s.conditions.is_ready(), false,
+                                s.settled && !s.current && !s.waiting_for_gate});
       },
       [self](unsubscribe_atom, caf::actor& who) {
         auto& subs = self->state.subscribers;

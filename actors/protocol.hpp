@@ -67,6 +67,8 @@ struct source_event {
   json::value status;  // the source's .status (artifact, conditions, scan result, ...)
   bool ready = false;
   bool deleted = false;
+  // Its last reconcile finished (Ready tells how) and none is running.
+  bool settled = false;
 };
 
 // A unit of blocking work (file I/O, archiving, decryption) run off the scheduler.
