@@ -44,6 +44,9 @@ const std::vector<flag>& flags() {
       {"kube-api-qps", "kube.qps", false, "Kubernetes API queries per second"},
       {"kube-api-burst", "kube.burst", false, "Kubernetes API burst"},
       {"enable-leader-election", "kube.leaderElection", true, "elect a leader before reconciling"},
+      {"leader-election-lease-duration", "kube.leaseDuration", false, "Lease duration (default 35s)"},
+      {"leader-election-renew-deadline", "kube.renewDeadline", false, "leader's renew deadline (default 30s)"},
+      {"leader-election-retry-period", "kube.retryPeriod", false, "Lease retry period (default 5s)"},
       {"kubeconfig", "kube.kubeconfig", false, "kubeconfig path (cluster mode)"},
       {"sops-verify-mac", "sops.verifyMac", true, "verify SOPS MACs"},
       {"objects", "local.objectsDir", false, "manifest directory (local mode)"},
@@ -134,6 +137,11 @@ status validate_config(const config& cfg) {
   if (!gate && !cfg.lockdown.default_decryption_service_account.empty())
     return make_error("config", "--default-decryption-service-account requires "
                                 "--feature-gates=ObjectLevelWorkloadIdentity=true");
+  // client-go refuses these too: a leader must renew well before others may take over.
+  if (cfg.kube.renew_deadline >= cfg.kube.lease_duration)
+    return make_error("config", "kube.renewDeadline must be shorter than kube.leaseDuration");
+  if (cfg.kube.retry_period >= cfg.kube.renew_deadline)
+    return make_error("config", "kube.retryPeriod must be shorter than kube.renewDeadline");
   return {};
 }
 

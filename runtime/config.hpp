@@ -101,6 +101,10 @@ struct config {
     double qps = 50;
     int burst = 300;
     bool leader_election = false;
+    // controller-runtime's defaults; shorter ones hand over faster and cost more Lease writes.
+    std::chrono::milliseconds lease_duration{std::chrono::seconds(35)};
+    std::chrono::milliseconds renew_deadline{std::chrono::seconds(30)};
+    std::chrono::milliseconds retry_period{std::chrono::seconds(5)};
   } kube;
 
   struct {

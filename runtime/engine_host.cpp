@@ -320,6 +320,9 @@ result<std::unique_ptr<engine_host>> engine_host::start(const run_options& opts)
     ep.ns = d.runtime_namespace;
     ep.name = kube::lease_name("fluxaws-leader-election", cfg.watch.label_selector);
     ep.identity = kube::default_identity();
+    ep.lease_duration = std::chrono::duration_cast<std::chrono::seconds>(cfg.kube.lease_duration);
+    ep.renew_deadline = std::chrono::duration_cast<std::chrono::seconds>(cfg.kube.renew_deadline);
+    ep.retry_period = std::chrono::duration_cast<std::chrono::seconds>(cfg.kube.retry_period);
     d.elector = kube::spawn_leader_elector(sys, d.kube, ep, d.leader_listener);
     log::info("waiting for leadership", {{"lease", d.runtime_namespace + "/" + ep.name}, {"identity", ep.identity}});
   } else {

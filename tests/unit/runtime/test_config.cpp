@@ -85,6 +85,24 @@ BOOST_AUTO_TEST_CASE(lockdown_needs_the_feature_gate) {
   BOOST_TEST(!parse_run_args(std::vector<std::string>{"--feature-gates=NoSuchGate=true", "--objects", "o", "--state-dir", "s"}).ok());
 }
 
+BOOST_AUTO_TEST_CASE(leader_election_timings_have_flux_flags_and_must_nest) {
+  auto opts = parse_run_args(std::vector<std::string>{"--enable-leader-election", "--leader-election-lease-duration=6s",
+                                                      "--leader-election-renew-deadline", "4s",
+                                                      "--leader-election-retry-period=1s"});
+  BOOST_TEST_REQUIRE(opts.ok());
+  BOOST_TEST(opts->cfg.kube.lease_duration.count() == 6000);
+  BOOST_TEST(opts->cfg.kube.renew_deadline.count() == 4000);
+  BOOST_TEST(opts->cfg.kube.retry_period.count() == 1000);
+  config defaults;
+  BOOST_TEST(defaults.kube.lease_duration.count() == 35000);  // controller-runtime's
+  // A leader must renew before the Lease can expire, and retry before its deadline.
+  auto late = parse_run_args(std::vector<std::string>{"--leader-election-lease-duration=6s"});
+  BOOST_TEST_REQUIRE(!late.ok());
+  BOOST_TEST(late.error().message.find("kube.renewDeadline must be shorter than kube.leaseDuration") != std::string::npos);
+  BOOST_TEST(!parse_run_args(std::vector<std::string>{"--leader-election-retry-period=30s"}).ok());
+  BOOST_TEST(!parse_run_args(std::vector<std::string>{"--leader-election-retry-period=500ms"}).ok());  // below 1s
+}
+
 BOOST_AUTO_TEST_CASE(docs_list_every_key) {
   std::ifstream in(std::string(FLUXAWS_SOURCE_DIR) + "/docs/config.md");
   std::stringstream ss;
