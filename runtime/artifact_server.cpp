@@ -7,7 +7,6 @@
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/ip/v6_only.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
@@ -273,28 +272,11 @@ result<std::unique_ptr<artifact_server>> artifact_server::start(artifact_server_
   im.cfg->write_timeout = opts.write_timeout;
   im.cfg->max_connections = opts.max_connections;
 
-  auto eps = listen_endpoints(im.ioc, opts.address, "storage");
-  if (!eps) return eps.error();
-  std::string last_error;
-  for (const auto& ep : *eps) {
-    auto acc = std::make_unique<tcp::acceptor>(im.ioc);
-    beast::error_code ec;
-    acc->open(ep.protocol(), ec);
-    if (!ec && ep.protocol() == tcp::v6() && ep.address().is_unspecified()) acc->set_option(net::ip::v6_only(false), ec);
-    if (!ec) acc->set_option(net::socket_base::reuse_address(true), ec);
-    if (!ec) acc->bind(ep, ec);
-    if (!ec) acc->listen(net::socket_base::max_listen_connections, ec);
-    if (ec) {
-      last_error = ec.message();
-      continue;
-    }
-    im.bound = acc->local_endpoint(ec);
-    im.acceptor = std::move(acc);
-    break;
-  }
-  if (!im.acceptor) {
-    return make_error("bind", "cannot listen on storage address '" + opts.address + "': " + last_error);
-  }
+  auto acceptor = listen_on(im.ioc, opts.address, "storage");
+  if (!acceptor) return acceptor.error();
+  im.acceptor = std::move(*acceptor);
+  beast::error_code bound_ec;
+  im.bound = im.acceptor->local_endpoint(bound_ec);
   im.accept();
   int n = std::max(1, opts.threads);
   im.running = n;

@@ -3,6 +3,8 @@
 #include <cstdlib>
 #include <string>
 
+#include <boost/asio/ip/v6_only.hpp>
+
 #include "adapters/common/strings.hpp"
 
 namespace fluxaws::runtime {
@@ -52,5 +54,28 @@ result<std::vector<tcp::endpoint>> listen_endpoints(net::io_context& ioc, std::s
   return out;
 }
 
+
+result<std::unique_ptr<tcp::acceptor>> listen_on(net::io_context& ioc, std::string_view address,
+                                                  std::string_view what) {
+  auto eps = listen_endpoints(ioc, address, what);
+  if (!eps) return eps.error();
+  std::string last_error;
+  for (const auto& ep : *eps) {
+    auto acc = std::make_unique<tcp::acceptor>(ioc);
+    boost::system::error_code ec;
+    acc->open(ep.protocol(), ec);
+    if (!ec && ep.protocol() == tcp::v6() && ep.address().is_unspecified()) acc->set_option(net::ip::v6_only(false), ec);
+    if (!ec) acc->set_option(net::socket_base::reuse_address(true), ec);
+    if (!ec) acc->bind(ep, ec);
+    if (!ec) acc->listen(net::socket_base::max_listen_connections, ec);
+    if (ec) {
+      last_error = ec.message();
+      continue;
+    }
+    return acc;
+  }
+  return make_error("bind", "cannot listen on " + std::string(what) + " address '" + std::string(address) + "': " +
+                                last_error);
+}
 
 }  // namespace fluxaws::runtime

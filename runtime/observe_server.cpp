@@ -2,7 +2,6 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/ip/v6_only.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
@@ -81,25 +80,9 @@ result<std::unique_ptr<observe_server>> observe_server::start(const std::string&
   std::unique_ptr<observe_server> srv(new observe_server());
   auto& im = *srv->impl_;
   im.handler = std::move(handler);
-  auto eps = listen_endpoints(im.ioc, address, what);
-  if (!eps) return eps.error();
-  std::string last_error;
-  for (const auto& ep : *eps) {
-    auto acc = std::make_unique<tcp::acceptor>(im.ioc);
-    beast::error_code ec;
-    acc->open(ep.protocol(), ec);
-    if (!ec && ep.protocol() == tcp::v6() && ep.address().is_unspecified()) acc->set_option(net::ip::v6_only(false), ec);
-    if (!ec) acc->set_option(net::socket_base::reuse_address(true), ec);
-    if (!ec) acc->bind(ep, ec);
-    if (!ec) acc->listen(net::socket_base::max_listen_connections, ec);
-    if (ec) {
-      last_error = ec.message();
-      continue;
-    }
-    im.acceptor = std::move(acc);
-    break;
-  }
-  if (!im.acceptor) return make_error("listen", "cannot listen on " + what + " address '" + address + "': " + last_error);
+  auto acceptor = listen_on(im.ioc, address, what);
+  if (!acceptor) return acceptor.error();
+  im.acceptor = std::move(*acceptor);
   auto local = im.acceptor->local_endpoint();
   im.address = (local.address().is_v6() ? "[" + local.address().to_string() + "]" : local.address().to_string()) + ":" +
                std::to_string(local.port());
