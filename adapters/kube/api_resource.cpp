@@ -32,10 +32,16 @@ const api_resource& lease_resource() {
   return r;
 }
 
+const api_resource& namespace_resource() {
+  static const api_resource r{"", "v1", "Namespace", "namespaces", false};
+  return r;
+}
+
 std::optional<api_resource> known_resource(std::string_view kind) {
   for (const auto& r : flux_resources())
     if (r.kind == kind) return r;
-  for (const api_resource* r : {&service_account_resource(), &secret_resource(), &event_resource(), &lease_resource()})
+  for (const api_resource* r : {&service_account_resource(), &secret_resource(), &event_resource(), &lease_resource(),
+                                &namespace_resource()})
     if (r->kind == kind) return *r;
   return std::nullopt;
 }

@@ -29,6 +29,7 @@ const api_resource& service_account_resource();
 const api_resource& secret_resource();
 const api_resource& event_resource();
 const api_resource& lease_resource();
+const api_resource& namespace_resource();  // cluster-scoped
 // Looks a kind up among the resources above.
 std::optional<api_resource> known_resource(std::string_view kind);
 

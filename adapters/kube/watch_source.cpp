@@ -195,13 +195,13 @@ void release_flux_finalizer(self_ptr self, const json::value& obj) {
 void deliver(self_ptr self, object_change ch) {
   auto& st = self->state;
   auto key = ch.key;
-  bool flux_kind = key.kind != "Secret" && key.kind != "ServiceAccount";
+  bool flux_kind = key.kind != "Secret" && key.kind != "ServiceAccount" && key.kind != "Namespace";
   if (flux_kind && ch.kind != object_change::type::deleted && being_deleted(ch.object)) {
     // Terminating: gone for fluxaws (the actor stops and cleans up); let it go.
     release_flux_finalizer(self, ch.object);
     ch.kind = object_change::type::deleted;
   }
-  bool has_refs = key.kind != "Secret";
+  bool has_refs = key.kind != "Secret" && key.kind != "Namespace";
   if (has_refs && st.opts.references) {
     std::vector<object_key> refs;
     if (ch.kind != object_change::type::deleted) refs = references_of(ch.object, st.opts.default_service_accounts);
@@ -384,6 +384,12 @@ caf::behavior source_behavior(self_ptr self, client_actor kube, change_sink_acto
       st.slots.push_back(std::move(s));
       (r->kind == "Secret" ? st.secret_slot : st.sa_slot) = static_cast<int>(st.slots.size()) - 1;
     }
+  }
+  if (st.opts.namespaces) {
+    slot s;
+    s.flux = false;
+    s.cache = std::make_unique<watch_cache>(namespace_resource());
+    st.slots.push_back(std::move(s));
   }
   for (int i = 0; i < static_cast<int>(st.slots.size()); ++i) start_list(self, i);
   return {

@@ -15,6 +15,10 @@
 // fetched (or found absent), so its actor never starts without them. When the last
 // reference to one goes, a "deleted" change drops it from the resource index.
 //
+// Namespaces (cluster-scoped, small) are listed and watched whole, whatever the
+// watched namespace and label selector: ImagePolicy's accessFrom.namespaceSelectors
+// match the policy namespace's labels.
+//
 // A Flux object with a deletionTimestamp is delivered as deleted, and Flux's finalizer
 // (left by Flux's controllers) is removed so the deletion can complete.
 //
@@ -44,6 +48,7 @@ struct watch_source_options {
   std::vector<std::string> default_service_accounts;
   std::vector<api_resource> kinds = flux_resources();
   bool references = true;  // watch ServiceAccounts and Secrets
+  bool namespaces = true;  // list+watch Namespaces (needs cluster-wide get/list/watch on namespaces)
   int page_size = 500;
   // The server ends each watch after a random time in [t, 2t) (client-go's spread).
   int watch_timeout_seconds = 300;

@@ -63,6 +63,7 @@ std::shared_ptr<fake_store> team_a_store() {
   for (const auto& r : flux_resources()) store->collections.insert(collection_path(r, "team-a"));
   store->collections.insert(secrets);
   store->collections.insert(sas);
+  store->collections.insert(collection_path(namespace_resource(), ""));
   return store;
 }
 
@@ -177,6 +178,40 @@ BOOST_AUTO_TEST_CASE(watch_source_lists_watches_relists_and_loses_nothing, *boos
   BOOST_TEST(tail.find("-Secret/creds") != std::string::npos);
   BOOST_TEST(tail.find("~Bucket/b1") != std::string::npos);
   BOOST_TEST(rec->synced == 1);
+}
+
+BOOST_AUTO_TEST_CASE(watch_source_delivers_namespaces_whatever_the_scope_and_selector, *boost::unit_test::timeout(60)) {
+  // ImagePolicy's accessFrom matches the policy namespace's labels: Namespaces are
+  // listed and watched cluster-wide, without the Flux kinds' label selector.
+  auto store = team_a_store();
+  const std::string namespaces = "/api/v1/namespaces";
+  store->put(namespaces + "/team-a", yaml("{apiVersion: v1, kind: Namespace, metadata: {name: team-a, labels: {tenant: a}}}"));
+  store->put(namespaces + "/team-b", yaml("{apiVersion: v1, kind: Namespace, metadata: {name: team-b}}"));
+  auto streams = std::make_shared<fake_streams>();
+  auto rec = std::make_shared<recorded_changes>();
+  watch_source_options o;
+  o.ns = "team-a";
+  o.label_selector = "sharding.fluxcd.io/key=fluxaws";
+  o.opener = streams->opener();
+  auto client = keep(spawn_fake_client(*sys, store));
+  auto src = keep(spawn_watch_source(*sys, client, spawn_recording_sink(*sys, rec), o));
+  BOOST_TEST_REQUIRE(wait_until([&] { return rec->synced == 1; }));
+  auto text = changes_text(rec->snapshot());
+  BOOST_TEST(text.find("+Namespace/team-a") != std::string::npos);
+  BOOST_TEST(text.find("+Namespace/team-b") != std::string::npos);  // outside the watched namespace too
+  BOOST_TEST(store->requests("GET", namespaces + "?limit=500").size() == 1u);
+  BOOST_TEST(store->requests("GET", namespaces + "?limit=500&labelSelector").empty());
+  BOOST_TEST_REQUIRE(wait_until([&] { return streams->latest(namespaces + "?watch=1").has_value(); }));
+  auto w = *streams->latest(namespaces + "?watch=1");
+  BOOST_TEST(w.req.url.find("labelSelector") == std::string::npos);
+  auto before = rec->snapshot().size();
+  w.cb.on_data(R"({"type":"MODIFIED","object":{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"team-b","resourceVersion":"900","labels":{"tenant":"a"}}}})" "\n");
+  BOOST_TEST_REQUIRE(wait_until([&] { return rec->snapshot().size() == before + 1; }));
+  auto last = rec->snapshot().back();
+  BOOST_TEST(changes_text({last}) == "~Namespace/team-b ");
+  BOOST_TEST(last.object.at({"metadata", "labels", "tenant"})->as_string() == "a");
+  // A Namespace is not a Flux object: no finalizer patch.
+  BOOST_TEST(store->requests("PATCH", namespaces).empty());
 }
 
 BOOST_AUTO_TEST_CASE(watch_source_reconnects_after_a_broken_stream, *boost::unit_test::timeout(60)) {
