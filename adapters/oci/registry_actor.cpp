@@ -250,8 +250,8 @@ void send_with(self_ptr self, op_ptr op, http::request req, std::string authoriz
       }
       case retry_plan::kind::give_up: {
         ++st.stats.unauthorized;
-        auto body = req.body_file.empty() ? resp.body : read_error_body(req.body_file);
-        done(unauthorized_error(op->what, body, plan.reason));
+        // A non-2xx answer's body comes back in memory even for a body_file request.
+        done(unauthorized_error(op->what, resp.body, plan.reason));
         return;
       }
     }
@@ -510,7 +510,11 @@ void run_fetch_blob(self_ptr self, const blob_request& in, std::function<void(re
       }
       return fail(error_from_failure(r, url, op->what));
     }
-    if (r.status != 200) return fail(status_error(*op, r.status, read_error_body(dest), op->what));
+    if (r.status != 200) {
+      // Only a 2xx answer lands in the file; any other's body is in r.body.
+      bool in_file = r.status >= 200 && r.status < 300;
+      return fail(status_error(*op, r.status, in_file ? read_error_body(dest) : r.body, op->what));
+    }
     if (expected && r.body_size != *expected) {
       if (r.body_size < *expected)
         return fail(make_error(std::string(errc::truncated), op->what + ": received " + std::to_string(r.body_size) +

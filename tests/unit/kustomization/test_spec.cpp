@@ -135,14 +135,20 @@ BOOST_AUTO_TEST_CASE(artifact_is_read_from_the_source_status) {
   BOOST_TEST(ks::artifact_token(st) != ks::artifact_token(ks_test::yaml("artifact: {url: u, revision: r}\n")));
 }
 
-BOOST_AUTO_TEST_CASE(a_failure_has_settled_once_reconciling_is_gone) {
+// A failed reconcile keeps Reconciling=True with reason ProgressingWithRetry until its
+// retry: it has finished (for --once, for good); a reconcile in progress has not.
+BOOST_AUTO_TEST_CASE(a_failure_has_settled_when_no_reconcile_is_in_progress) {
   auto failing = ks_test::yaml("status: {conditions: [{type: Ready, status: 'False', reason: X, message: m}]}\n");
   auto retrying = ks_test::yaml(
       "status: {conditions: [{type: Reconciling, status: 'True', reason: ProgressingWithRetry, message: m},"
       " {type: Ready, status: 'False', reason: X, message: m}]}\n");
   auto unknown = ks_test::yaml("status: {conditions: [{type: Ready, status: Unknown, reason: X, message: m}]}\n");
+  auto progressing = ks_test::yaml(
+      "status: {conditions: [{type: Reconciling, status: 'True', reason: Progressing, message: m},"
+      " {type: Ready, status: 'False', reason: X, message: m}]}\n");
   BOOST_TEST(ks::settled_not_ready(failing));
-  BOOST_TEST(!ks::settled_not_ready(retrying));
+  BOOST_TEST(ks::settled_not_ready(retrying));
+  BOOST_TEST(!ks::settled_not_ready(progressing));
   BOOST_TEST(!ks::settled_not_ready(unknown));
 }
 

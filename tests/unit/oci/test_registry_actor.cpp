@@ -79,7 +79,8 @@ class fake_network {
       return r;
     }
     r.body_size = c.body.size();
-    if (!req.body_file.empty()) {
+    // As the real client: only a 2xx answer lands in the body file.
+    if (!req.body_file.empty() && c.status >= 200 && c.status < 300) {
       std::ofstream(req.body_file, std::ios::binary) << c.body;
       r.body_sha256_hex = digest::sha256_hex(c.body);
     } else {
