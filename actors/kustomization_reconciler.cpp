@@ -622,6 +622,7 @@ class ks_run : public std::enable_shared_from_this<ks_run> {
           req.prune = me->spec_.prune;
           req.default_namespace =
               me->spec_.target_namespace.empty() ? me->run_->key().ns : me->spec_.target_namespace;
+          req.impersonate = ks::impersonated_user(me->spec_, me->run_->key().ns, me->eng().opts);
           me->self()
               ->request(me->eng().applier, me->run_->remaining(), kube::apply_atom::value, std::move(req))
               .then(

@@ -54,6 +54,7 @@ spec parse_spec(const json::value& obj) {
     s.decryption = std::move(ds);
   }
   s.target_namespace = str_at(obj, {"spec", "targetNamespace"});
+  s.service_account = str_at(obj, {"spec", "serviceAccountName"});
   if (const json::value* deps = obj.at({"spec", "dependsOn"})) {
     for (const auto& d : deps->as_array()) {
       dependency dep;
@@ -113,6 +114,13 @@ bool delete_on_removal(const spec& s) {
   if (s.deletion_policy == "Orphan") return false;
   if (s.deletion_policy == "Delete" || s.deletion_policy == "WaitForTermination") return true;
   return s.prune;
+}
+
+std::string impersonated_user(const spec& s, const std::string& ns, const engine_options& opts) {
+  // fluxcd/pkg runtime/client Impersonator: the object's ServiceAccount wins over the default.
+  const std::string& name = !s.service_account.empty() ? s.service_account : opts.default_service_account;
+  if (name.empty()) return {};
+  return "system:serviceaccount:" + ns + ":" + name;
 }
 
 }  // namespace fluxaws::actors::kustomization

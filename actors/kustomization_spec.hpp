@@ -49,6 +49,7 @@ struct spec {
   std::string deletion_policy;  // MirrorPrune (default), Delete, WaitForTermination, Orphan
   std::optional<decryption_spec> decryption;
   std::string target_namespace;
+  std::string service_account;  // spec.serviceAccountName: impersonated to apply and prune
   std::vector<dependency> depends_on;
   // Spec fields fluxaws does not implement, as "spec.<field>", in spec order.
   std::vector<std::string> unsupported;
@@ -73,5 +74,11 @@ std::chrono::milliseconds effective_retry_interval(const spec& s);
 // Whether the local-mode output of a deleted Kustomization goes with it: Delete, or
 // MirrorPrune (the default) with prune: true.
 bool delete_on_removal(const spec& s);
+
+// The user kustomize-controller impersonates to apply and prune (cluster mode):
+// "system:serviceaccount:<ns>:<spec.serviceAccountName>", else the controller's
+// --default-service-account in the Kustomization's namespace; empty when neither is
+// set (fluxaws applies as itself).
+std::string impersonated_user(const spec& s, const std::string& ns, const engine_options& opts);
 
 }  // namespace fluxaws::actors::kustomization

@@ -71,6 +71,7 @@ void discover(self_ptr self, job_ptr job, std::string api_version, std::function
   api_request req;
   req.path = discovery_path(api_version);
   req.timeout = request_timeout;
+  req.impersonate_user = job->req.impersonate;
   self->request(self->state.kube, caf_timeout, api_atom::value, std::move(req))
       .then(
           [self, job, api_version, next](api_response& r) {
@@ -137,6 +138,7 @@ void apply_next(self_ptr self, job_ptr job) {
   req.body = json::dump(m);
   req.content_type = "application/apply-patch+yaml";
   req.timeout = request_timeout;
+  req.impersonate_user = job->req.impersonate;
   auto what = describe(kind, ns, name);
   job->new_entries.push_back(entry_for(m));
   self->request(self->state.kube, caf_timeout, api_atom::value, std::move(req))
@@ -182,6 +184,7 @@ void prune_next(self_ptr self, job_ptr job) {
   api_request get;
   get.path = path;
   get.timeout = request_timeout;
+  get.impersonate_user = job->req.impersonate;
   self->request(self->state.kube, caf_timeout, api_atom::value, std::move(get))
       .then(
           [self, job, what, path](api_response& r) {
@@ -208,6 +211,7 @@ void prune_next(self_ptr self, job_ptr job) {
             del.body = delete_body();
             del.content_type = "application/json";
             del.timeout = request_timeout;
+            del.impersonate_user = job->req.impersonate;
             self->request(self->state.kube, caf_timeout, api_atom::value, std::move(del))
                 .then(
                     [self, job, what](api_response& d) {

@@ -13,6 +13,9 @@
 //    kind is unknown — a CRD applied a moment ago).
 //  - Namespaced objects without a namespace get default_namespace; cluster-scoped
 //    objects lose a stray one.
+//  - With impersonate set, every request of the job (discovery, apply, prune) is made
+//    as that user (Impersonate-User), as kustomize-controller does for
+//    spec.serviceAccountName; the API server's refusal fails the job naming the object.
 #pragma once
 
 #include <caf/actor_system.hpp>
@@ -39,6 +42,7 @@ struct apply_request {
   json::value previous_inventory;  // status.inventory ({"entries": [...]}) or null
   bool prune = false;
   std::string default_namespace;  // spec.targetNamespace, else the Kustomization's namespace
+  std::string impersonate;        // "system:serviceaccount:<ns>:<name>"; empty: fluxaws itself
   std::string field_manager = "fluxaws";
   bool force = true;
   bool owner_labels = true;

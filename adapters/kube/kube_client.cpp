@@ -111,6 +111,7 @@ void send_request(self_ptr self, api_request req, caf::typed_response_promise<ap
   }
   headers->emplace_back("Accept", "application/json");
   if (!req.content_type.empty()) headers->emplace_back("Content-Type", req.content_type);
+  if (!req.impersonate_user.empty()) headers->emplace_back("Impersonate-User", req.impersonate_user);
   headers->emplace_back("User-Agent", st.settings.user_agent);
   std::string url = st.settings.cluster.server + req.path;
 

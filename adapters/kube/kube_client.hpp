@@ -15,6 +15,8 @@
 //    the rate-limit wait: an HTTP answer (any status) or a transport error (error.code
 //    set: "transport", "auth"). Ask with a CAF timeout above both.
 //  - A 401 with a token file re-reads the file and retries once.
+//  - impersonate_user, when set, goes out as Impersonate-User (the API server then
+//    authorizes the request as that user; fluxaws needs `impersonate` on it).
 //  - Nothing here logs or returns the token or the key.
 #pragma once
 
@@ -45,6 +47,7 @@ struct api_request {
   std::string body;
   std::string content_type;  // e.g. "application/merge-patch+json"
   std::chrono::milliseconds timeout{30000};
+  std::string impersonate_user;  // e.g. "system:serviceaccount:<ns>:<name>"; empty: fluxaws itself
 };
 
 struct api_response {

@@ -198,6 +198,25 @@ api_handler::outcome api_handler::serve_resource(const request_target& t, const 
   if (type->namespaced) c.ns = t.ns;
   else if (t.namespaced_url) return not_served();
   counters_[req.method + " " + type->qualified() + (c.sub.empty() ? "" : "/" + c.sub)]++;
+  if (!req.impersonate_user.empty()) {
+    // Accepted as a real API server does for a caller allowed to impersonate; RBAC is
+    // not modelled beyond the test-arranged refusals.
+    impersonated_[req.impersonate_user]++;
+    if (faults_.forbidden_users.count(req.impersonate_user)) {
+      std::string verb = req.method == "GET"      ? (c.name.empty() ? "list" : "get")
+                         : req.method == "POST"   ? "create"
+                         : req.method == "PUT"    ? "update"
+                         : req.method == "PATCH"  ? "patch"
+                         : req.method == "DELETE" ? (c.name.empty() ? "deletecollection" : "delete")
+                                                  : req.method;
+      std::string what = type->plural + (type->group.empty() ? "" : "." + type->group);
+      std::string msg = what + (c.name.empty() ? "" : " \"" + c.name + "\"") + " is forbidden: User \"" +
+                        req.impersonate_user + "\" cannot " + verb + " resource \"" + type->plural +
+                        "\" in API group \"" + type->group + "\"" +
+                        (c.ns.empty() ? std::string(" at the cluster scope") : " in the namespace \"" + c.ns + "\"");
+      return error_response(forbidden(msg));
+    }
+  }
 
   if (!c.sub.empty()) {
     bool token = c.sub == "token" && type->group.empty() && type->plural == "serviceaccounts";
@@ -744,10 +763,16 @@ api_response api_handler::admin(const request_target& t, const api_request& req)
     f.set("statusConflicts", faults_.status_conflicts);
     f.set("updateConflicts", faults_.update_conflicts);
     f.set("expireWatches", faults_.expire_watches);
+    value fu = value::make_array();
+    for (const auto& u : faults_.forbidden_users) fu.push_back(u);
+    f.set("forbiddenUsers", std::move(fu));
     s.set("faults", std::move(f));
     value r = value::make_object();
     for (const auto& [k, n] : counters_) r.set(k, static_cast<int64_t>(n));
     s.set("requests", std::move(r));
+    value imp = value::make_object();
+    for (const auto& [u, n] : impersonated_) imp.set(u, static_cast<int64_t>(n));
+    s.set("impersonated", std::move(imp));
     return s;
   };
   if (path == "/_standin/state" && req.method == "GET") return json_response(200, state());
@@ -762,6 +787,12 @@ api_response api_handler::admin(const request_target& t, const api_request& req)
   }
   if (path == "/_standin/history/compact") {
     store_.compact();
+    return json_response(200, state());
+  }
+  if (path == "/_standin/impersonation/forbid") {
+    std::string user = t.param("user");
+    if (user.empty()) return error_response(bad_request("user is required"));
+    faults_.forbidden_users.insert(user);
     return json_response(200, state());
   }
   int n = count();

@@ -27,6 +27,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <variant>
 
@@ -45,6 +46,7 @@ struct api_request {
   std::string target;  // path and query, as on the request line
   std::string content_type, accept, authorization;
   std::string body;
+  std::string impersonate_user;  // the Impersonate-User header
 };
 
 struct api_response {
@@ -76,6 +78,9 @@ struct fault_plan {
   int status_conflicts = 0;  // the next N writes to a /status subresource answer 409
   int update_conflicts = 0;  // the next N PUT/PATCH of a main resource answer 409
   int expire_watches = 0;    // the next N watches/lists from a resourceVersion answer 410
+  // Impersonating one of these users is answered 403 Forbidden on every resource
+  // request (the stand-in has no RBAC: this is the one refusal tests can arrange).
+  std::set<std::string> forbidden_users;
 };
 
 class api_handler {
@@ -141,6 +146,7 @@ class api_handler {
   std::map<uint64_t, watch_entry> watches_;
   uint64_t next_watch_ = 1;
   std::map<std::string, uint64_t> counters_;  // requests by "VERB resource[/sub]"
+  std::map<std::string, uint64_t> impersonated_;  // resource requests by impersonated user
 };
 
 }  // namespace kstand

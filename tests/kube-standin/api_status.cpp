@@ -70,5 +70,6 @@ api_error unsupported_media_type(std::string_view content_type) {
 }
 
 api_error unauthorized() { return {401, "Unauthorized", "Unauthorized", {}}; }
+api_error forbidden(std::string_view message) { return {403, "Forbidden", std::string(message), {}}; }
 
 }  // namespace kstand

@@ -34,5 +34,6 @@ api_error invalid(std::string_view kind, std::string_view name, std::string_view
 api_error method_not_allowed(std::string_view message);
 api_error unsupported_media_type(std::string_view content_type);
 api_error unauthorized();
+api_error forbidden(std::string_view message);  // 403 reason Forbidden
 
 }  // namespace kstand

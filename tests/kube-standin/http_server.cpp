@@ -142,6 +142,7 @@ asio::awaitable<void> http_server::serve(Stream& stream, beast::flat_buffer& buf
     req.content_type = sv(head[http::field::content_type]);
     req.accept = sv(head[http::field::accept]);
     req.authorization = sv(head[http::field::authorization]);
+    req.impersonate_user = sv(head["Impersonate-User"]);
     req.body = std::move(head.body());
     const bool keep = head.keep_alive();
     const unsigned version = head.version();

@@ -144,7 +144,7 @@ struct cert_fixture {
     caf::scoped_actor self{*sys};
     api_response out;
     out.error = make_error("timeout", "no answer");
-    self->request(client, 30s, api_atom::value, api_request{"GET", "/version", "", "", 10s})
+    self->request(client, 30s, api_atom::value, api_request{"GET", "/version", "", "", 10s, ""})
         .receive([&](api_response& r) { out = std::move(r); }, [](caf::error&) {});
     caf::anon_send_exit(client, caf::exit_reason::user_shutdown);
     return out;

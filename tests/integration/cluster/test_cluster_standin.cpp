@@ -125,7 +125,7 @@ struct fixture {
     caf::scoped_actor self{*sys};
     api_response out;
     out.error = make_error("timeout", "no answer");
-    self->request(via ? via : kube, 60s, api_atom::value, api_request{method, path, body, content_type, 20s})
+    self->request(via ? via : kube, 60s, api_atom::value, api_request{method, path, body, content_type, 20s, ""})
         .receive([&](api_response& r) { out = std::move(r); }, [](caf::error&) {});
     return out;
   }

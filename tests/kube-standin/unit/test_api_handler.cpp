@@ -49,7 +49,7 @@ struct fixture {
   api_response call(const std::string& method, const std::string& target, const std::string& body = "",
                     const std::string& content_type = "application/json", const std::string& accept = "application/json",
                     const std::string& auth = "Bearer admin-token") {
-    api_request req{method, target, content_type, accept, auth, body};
+    api_request req{method, target, content_type, accept, auth, body, ""};
     auto out = h->handle(req);
     BOOST_REQUIRE_MESSAGE(std::holds_alternative<api_response>(out), "unexpected watch for " + target);
     return std::get<api_response>(out);
@@ -216,6 +216,29 @@ BOOST_AUTO_TEST_CASE(armed_conflicts_hit_status_writes_only_as_many_times_as_ask
   BOOST_TEST(call("PATCH", url, patch, "application/merge-patch+json").status == 200);
 }
 
+BOOST_AUTO_TEST_CASE(impersonation_is_accepted_counted_and_refused_when_arranged) {
+  auto as = [&](const std::string& user, const std::string& method, const std::string& target, const std::string& body) {
+    api_request req{method, target, "application/merge-patch+json", "application/json", "Bearer admin-token", body, user};
+    return std::get<api_response>(h->handle(req));
+  };
+  const std::string sa = "system:serviceaccount:t:deployer";
+  BOOST_TEST(call("POST", kBuckets, bucket("imp")).status == 201);
+  BOOST_TEST(as(sa, "GET", std::string(kBuckets) + "/imp", "").status == 200);
+  BOOST_TEST(call("POST", "/_standin/impersonation/forbid?user=" + sa, "", "", "", "").status == 200);
+  auto refused = as(sa, "PATCH", std::string(kBuckets) + "/imp", R"({"metadata":{"labels":{"a":"b"}}})");
+  BOOST_TEST(refused.status == 403);
+  BOOST_TEST(obj(refused).find("reason")->as_string() == "Forbidden");
+  BOOST_TEST(obj(refused).find("message")->as_string() ==
+             "buckets.source.toolkit.fluxcd.io \"imp\" is forbidden: User \"system:serviceaccount:t:deployer\" cannot "
+             "patch resource \"buckets\" in API group \"source.toolkit.fluxcd.io\" in the namespace \"t\"");
+  BOOST_TEST(call("PATCH", std::string(kBuckets) + "/imp", R"({"metadata":{"labels":{"a":"b"}}})",
+                  "application/merge-patch+json").status == 200);  // the admin itself is not refused
+  auto state = obj(call("GET", "/_standin/state"));
+  BOOST_TEST(state.at({"impersonated", sa})->as_int() == 2);
+  BOOST_TEST(call("POST", "/_standin/faults/reset", "", "", "", "").status == 200);
+  BOOST_TEST(as(sa, "GET", std::string(kBuckets) + "/imp", "").status == 200);
+}
+
 BOOST_AUTO_TEST_CASE(finalizers_hold_deletion_until_removed) {
   auto created = obj(call("POST", kBuckets, bucket("f")));
   call("PATCH", std::string(kBuckets) + "/f", R"({"metadata":{"finalizers":["finalizers.fluxcd.io"]}})", "application/merge-patch+json");
@@ -273,7 +296,7 @@ BOOST_AUTO_TEST_CASE(lists_filter_and_paginate) {
 BOOST_AUTO_TEST_CASE(watches_resume_expire_and_follow_selectors) {
   auto a = obj(call("POST", kBuckets, bucket("a")));
   api_request req{"GET", std::string(kBuckets) + "?watch=1&labelSelector=shard%3D1&resourceVersion=" + rv_of(a), "", "",
-                  "Bearer admin-token", ""};
+                  "Bearer admin-token", "", ""};
   auto out = h->handle(req);
   BOOST_REQUIRE(std::holds_alternative<watch_spec>(out));
   std::vector<std::string> events;

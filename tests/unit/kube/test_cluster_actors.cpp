@@ -416,6 +416,8 @@ BOOST_AUTO_TEST_CASE(server_side_apply_then_prune, *boost::unit_test::timeout(60
     if (r.method == "GET" && r.path == "/api/v1")
       return api_response{200, R"({"resources":[{"name":"namespaces","namespaced":false,"kind":"Namespace"},
         {"name":"configmaps","namespaced":true,"kind":"ConfigMap"}]})", {}};
+    if (r.method == "GET" && r.path == "/apis/batch/v1")
+      return api_response{200, R"({"resources":[{"name":"jobs","namespaced":true,"kind":"Job"}]})", {}};
     if (r.method == "GET" && r.path == "/apis/apps/v1")
       return api_response{200, R"({"resources":[{"name":"deployments","namespaced":true,"kind":"Deployment"},
         {"name":"deployments/scale","namespaced":true,"kind":"Scale"}]})", {}};
@@ -477,6 +479,26 @@ BOOST_AUTO_TEST_CASE(server_side_apply_then_prune, *boost::unit_test::timeout(60
   self->request(applier, 30s, apply_atom::value, invalid).receive([&](apply_result& r) { inv_res = std::move(r); }, [](caf::error&) {});
   BOOST_TEST(!inv_res.ok);
   BOOST_TEST(inv_res.error.code == "InvalidManifest");
+
+  // Impersonation: every request of the job (discovery, apply, prune) goes as that user.
+  auto before = store->requests("GET", "").size() + store->requests("PATCH", "").size() + store->requests("DELETE", "").size();
+  apply_request as_sa;
+  as_sa.owner = req.owner;
+  as_sa.prune = true;
+  as_sa.impersonate = "system:serviceaccount:apps:deployer";
+  as_sa.previous_inventory = res.inventory;
+  as_sa.manifests = {yaml("{apiVersion: batch/v1, kind: Job, metadata: {name: j, namespace: apps}}")};
+  apply_result impersonated;
+  self->request(applier, 30s, apply_atom::value, as_sa).receive([&](apply_result& r) { impersonated = std::move(r); }, [](caf::error&) {});
+  BOOST_TEST_REQUIRE(impersonated.ok, impersonated.error.message);
+  std::vector<api_request> job_requests;
+  for (const char* m : {"GET", "PATCH", "DELETE"})
+    for (auto& r : store->requests(m, "")) job_requests.push_back(r);
+  BOOST_TEST(job_requests.size() > before);
+  std::size_t as_user = 0;
+  for (const auto& r : job_requests) as_user += r.impersonate_user == "system:serviceaccount:apps:deployer";
+  BOOST_TEST(as_user == job_requests.size() - before);  // discovery, the PATCH, the prunes' GETs and DELETEs
+  BOOST_TEST(!store->requests("PATCH", "/apis/batch/v1/namespaces/apps/jobs/j").empty());
 }
 
 namespace {
@@ -488,6 +510,7 @@ struct seen_auth {
   std::mutex mu;
   std::vector<std::string> auth;
   std::vector<std::string> content_types;
+  std::vector<std::string> impersonated;
 };
 http::client_actor::behavior_type fake_http(http::client_actor::stateful_pointer<fake_http_state>, std::shared_ptr<seen_auth> seen) {
   return {
@@ -496,6 +519,10 @@ http::client_actor::behavior_type fake_http(http::client_actor::stateful_pointer
         std::string auth;
         for (const auto& [k, v] : req.headers) {
           if (k == "Authorization") auth = v;
+          if (k == "Impersonate-User") {
+            std::lock_guard<std::mutex> lock(seen->mu);
+            seen->impersonated.push_back(v);
+          }
           if (k == "Content-Type") {
             std::lock_guard<std::mutex> lock(seen->mu);
             seen->content_types.push_back(v);
@@ -527,20 +554,39 @@ BOOST_AUTO_TEST_CASE(kube_client_rereads_a_rotated_token_after_401, *boost::unit
   auto kube_client = keep(spawn_kube_client(*sys, s, http_client));
   caf::scoped_actor self{*sys};
   api_response first;
-  self->request(kube_client, 10s, api_atom::value, api_request{"GET", "/apis/x", "", "", 5s})
+  self->request(kube_client, 10s, api_atom::value, api_request{"GET", "/apis/x", "", "", 5s, ""})
       .receive([&](api_response& r) { first = std::move(r); }, [](caf::error&) {});
   BOOST_TEST(first.status == 401);  // retried once with the same (unchanged) token
   BOOST_TEST(first.to_error("Bucket/a/b").code == "Unauthorized");
   std::ofstream(token) << "rotated\n";
   api_response second;
-  self->request(kube_client, 10s, api_atom::value, api_request{"PATCH", "/apis/x", "{}", "application/merge-patch+json", 5s})
+  self->request(kube_client, 10s, api_atom::value, api_request{"PATCH", "/apis/x", "{}", "application/merge-patch+json", 5s, ""})
       .receive([&](api_response& r) { second = std::move(r); }, [](caf::error&) {});
   BOOST_TEST(second.status == 200);
   std::lock_guard<std::mutex> lock(seen->mu);
   std::vector<std::string> expect{"Bearer expired", "Bearer expired", "Bearer expired", "Bearer rotated"};
   BOOST_TEST(seen->auth == expect, boost::test_tools::per_element());
   BOOST_TEST(seen->content_types.back() == "application/merge-patch+json");
+  BOOST_TEST(seen->impersonated.empty());  // only when asked
   std::filesystem::remove_all(dir);
+}
+
+BOOST_AUTO_TEST_CASE(kube_client_impersonates_when_asked, *boost::unit_test::timeout(30)) {
+  auto seen = std::make_shared<seen_auth>();
+  auto http_client = keep(sys->spawn(fake_http, seen));
+  client_settings s;
+  s.cluster.server = "https://api.invalid:6443";
+  s.cluster.token = "rotated";
+  auto kube_client = keep(spawn_kube_client(*sys, s, http_client));
+  auto as_sa = api_request{"GET", "/apis/x", "", "", 5s, ""};
+  as_sa.impersonate_user = "system:serviceaccount:team-a:deployer";
+  caf::scoped_actor self{*sys};
+  api_response answer;
+  self->request(kube_client, 10s, api_atom::value, as_sa).receive([&](api_response& r) { answer = std::move(r); }, [](caf::error&) {});
+  BOOST_TEST(answer.status == 200);
+  std::lock_guard<std::mutex> lock(seen->mu);
+  BOOST_TEST(seen->impersonated == std::vector<std::string>{"system:serviceaccount:team-a:deployer"},
+             boost::test_tools::per_element());
 }
 
 BOOST_AUTO_TEST_SUITE_END()

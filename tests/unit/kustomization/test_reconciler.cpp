@@ -673,6 +673,7 @@ BOOST_AUTO_TEST_CASE(cluster_mode_hands_decrypted_objects_to_server_side_apply) 
     BOOST_TEST(req.owner.name == "ssa");
     BOOST_TEST(req.prune);
     BOOST_TEST(req.default_namespace == "apps");
+    BOOST_TEST(req.impersonate.empty());          // no spec.serviceAccountName: fluxaws itself
     BOOST_TEST(req.previous_inventory.is_null());
     BOOST_REQUIRE(req.manifests.size() == 2u);
     for (const auto& m : req.manifests) {
@@ -703,6 +704,19 @@ BOOST_AUTO_TEST_CASE(cluster_mode_hands_decrypted_objects_to_server_side_apply) 
     BOOST_TEST(f.w->applies.back().previous_inventory.at({"entries"})->size() == 2u);
   }
   BOOST_TEST(f.latest("Kustomization/ssa").at({"status", "inventory", "entries"})->as_array().size() == 2u);
+}
+
+BOOST_AUTO_TEST_CASE(cluster_mode_impersonates_the_service_account) {
+  fixture f(true, 1h, true);
+  f.send(f.bucket_with("src", {{"cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, namespace: apps}\n"}}));
+  auto ks = fixture::kustomization("imp", "src", "  serviceAccountName: deployer\n");
+  f.apply(ks);
+  BOOST_REQUIRE(f.settled_with("Kustomization/imp", "ReconciliationSucceeded"));
+  {
+    std::lock_guard<std::mutex> lock(f.w->mu);
+    BOOST_REQUIRE(f.w->applies.size() == 1u);
+    BOOST_TEST(f.w->applies.front().impersonate == "system:serviceaccount:tenant-a:deployer");
+  }
 }
 
 BOOST_AUTO_TEST_SUITE_END()

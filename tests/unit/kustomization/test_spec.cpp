@@ -85,6 +85,21 @@ BOOST_AUTO_TEST_CASE(service_account_decryption_needs_the_feature_gate) {
   BOOST_TEST(!ks::validate(s, kSelf, o).has_value());
 }
 
+BOOST_AUTO_TEST_CASE(apply_impersonates_the_service_account_else_the_default_as_kustomize_controller) {
+  auto with_sa = ks::parse_spec(object("  sourceRef: {kind: Bucket, name: m}\n  interval: 1m\n  prune: true\n"
+                                       "  serviceAccountName: deployer\n"));
+  auto without = ks::parse_spec(object("  sourceRef: {kind: Bucket, name: m}\n  interval: 1m\n  prune: true\n"));
+  engine_options o;
+  BOOST_TEST(with_sa.service_account == "deployer");
+  BOOST_TEST(ks::impersonated_user(with_sa, "tenant-a", o) == "system:serviceaccount:tenant-a:deployer");
+  BOOST_TEST(ks::impersonated_user(without, "tenant-a", o).empty());  // fluxaws's own identity
+  o.default_service_account = "default";
+  BOOST_TEST(ks::impersonated_user(without, "tenant-a", o) == "system:serviceaccount:tenant-a:default");
+  BOOST_TEST(ks::impersonated_user(with_sa, "tenant-a", o) == "system:serviceaccount:tenant-a:deployer");
+  // Impersonation is not workload identity: no feature gate needed.
+  BOOST_TEST(!ks::validate(with_sa, kSelf, engine_options{}).has_value());
+}
+
 BOOST_AUTO_TEST_CASE(cross_namespace_sources_are_refused_only_under_lockdown) {
   auto s = ks::parse_spec(object("  sourceRef: {kind: OCIRepository, name: m, namespace: flux-system}\n"
                                  "  interval: 1m\n  prune: true\n"));
