@@ -111,7 +111,7 @@ status normalize_secret(json::value& o) {
 
 }  // namespace
 
-status check_and_normalize(std::vector<json::value>& objects) {
+status check_and_normalize(std::vector<json::value>& objects, const normalize_options& opts) {
   auto cluster = cluster_scoped_kinds(objects);
   std::set<std::string> ids;
   for (auto& o : objects) {
@@ -121,7 +121,8 @@ status check_and_normalize(std::vector<json::value>& objects) {
     bool cluster_scoped = is_builtin_cluster_scoped(kind) || cluster.count(kind) > 0;
     if (unsafe_name(name) || (!ns.empty() && unsafe_name(ns)) || unsafe_name(kind))
       return make_error(kFailed, who(o) + ": invalid name or namespace");
-    if (!cluster_scoped && ns.empty()) return make_error(kFailed, kind + "/" + name + " namespace not specified");
+    if (!cluster_scoped && ns.empty() && opts.require_namespaces)
+      return make_error(kFailed, kind + "/" + name + " namespace not specified");
     if (cluster_scoped && !ns.empty()) {
       // The API server ignores it; the inventory of a cluster-scoped object has none.
       o["metadata"].erase("namespace");

@@ -40,7 +40,14 @@ struct applied_object {
 
 // The checks and normalization above, in place (cluster mode hands the objects to
 // server-side apply afterwards).
-status check_and_normalize(std::vector<json::value>& objects);
+struct normalize_options {
+  // Local mode: a kind neither built-in cluster-scoped nor defined by a CRD of the same
+  // build is namespaced, so it needs a namespace here. Cluster mode passes false: the
+  // API server's discovery decides, and the applier refuses a namespaced object without
+  // one in the same words.
+  bool require_namespaces = true;
+};
+status check_and_normalize(std::vector<json::value>& objects, const normalize_options& opts = {});
 result<std::vector<applied_object>> prepare_apply(std::vector<json::value> objects);
 
 // The sorted, unique inventory of a prepared set.

@@ -603,7 +603,7 @@ class ks_run : public std::enable_shared_from_this<ks_run> {
         [out, job_keys, verify_mac]() -> result<objects_ptr> {
           auto objects = decrypt_all(out, job_keys, verify_mac);
           if (!objects.ok()) return objects.error();
-          if (auto st = ks::check_and_normalize(*objects); !st) return st.error();
+          if (auto st = ks::check_and_normalize(*objects, {.require_namespaces = false}); !st) return st.error();
           return std::make_shared<std::vector<json::value>>(std::move(*objects));
         },
         [me](result<objects_ptr> objects) {
@@ -620,8 +620,8 @@ class ks_run : public std::enable_shared_from_this<ks_run> {
           req.manifests = std::move(**objects);
           if (const json::value* inv = me->run_->status().find("inventory")) req.previous_inventory = *inv;
           req.prune = me->spec_.prune;
-          req.default_namespace =
-              me->spec_.target_namespace.empty() ? me->run_->key().ns : me->spec_.target_namespace;
+          // No default namespace: targetNamespace was set by the build, and a namespaced
+          // object still without one fails as in kustomize-controller (and local mode).
           req.impersonate = ks::impersonated_user(me->spec_, me->run_->key().ns, me->eng().opts);
           me->self()
               ->request(me->eng().applier, me->run_->remaining(), kube::apply_atom::value, std::move(req))

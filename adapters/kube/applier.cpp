@@ -125,7 +125,15 @@ void apply_next(self_ptr self, job_ptr job) {
   }
   job->discovery_tries = 0;
   if (res->namespaced) {
-    if (namespace_of(m).empty()) m["metadata"]["namespace"] = job->req.default_namespace;
+    if (namespace_of(m).empty()) {
+      if (job->req.default_namespace.empty()) {
+        // kustomize-controller's words (fluxcd/pkg ssa): the dry-run finds no such object.
+        fail(job, make_error("NamespaceNotSpecified", kind + "/" + std::string(name_of(m)) +
+                                                          " namespace not specified"));
+        return;
+      }
+      m["metadata"]["namespace"] = job->req.default_namespace;
+    }
   } else if (m.at({"metadata", "namespace"})) {
     m["metadata"].erase("namespace");
   }

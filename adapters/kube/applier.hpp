@@ -11,8 +11,9 @@
 //    returns the previous inventory (so nothing applied is forgotten).
 //  - Kinds are resolved through API discovery (cached per apiVersion, refreshed when a
 //    kind is unknown — a CRD applied a moment ago).
-//  - Namespaced objects without a namespace get default_namespace; cluster-scoped
-//    objects lose a stray one.
+//  - Namespaced objects without a namespace get default_namespace when one is given;
+//    without it they fail as kustomize-controller's apply does ("<Kind>/<name>
+//    namespace not specified"). Cluster-scoped objects lose a stray namespace.
 //  - With impersonate set, every request of the job (discovery, apply, prune) is made
 //    as that user (Impersonate-User), as kustomize-controller does for
 //    spec.serviceAccountName; the API server's refusal fails the job naming the object.
@@ -41,7 +42,7 @@ struct apply_request {
   std::vector<json::value> manifests;
   json::value previous_inventory;  // status.inventory ({"entries": [...]}) or null
   bool prune = false;
-  std::string default_namespace;  // spec.targetNamespace, else the Kustomization's namespace
+  std::string default_namespace;  // empty: a namespaced object must carry its namespace
   std::string impersonate;        // "system:serviceaccount:<ns>:<name>"; empty: fluxaws itself
   std::string field_manager = "fluxaws";
   bool force = true;

@@ -480,6 +480,21 @@ BOOST_AUTO_TEST_CASE(server_side_apply_then_prune, *boost::unit_test::timeout(60
   BOOST_TEST(!inv_res.ok);
   BOOST_TEST(inv_res.error.code == "InvalidManifest");
 
+  // Without a default namespace a namespaced object must carry one (kustomize-controller's
+  // words); a cluster-scoped one needs none.
+  apply_request placed;
+  placed.owner = req.owner;
+  placed.prune = true;
+  placed.previous_inventory = res.inventory;
+  placed.manifests = {yaml("{apiVersion: v1, kind: Namespace, metadata: {name: other}}"),
+                      yaml("{apiVersion: v1, kind: ConfigMap, metadata: {name: nons}}")};
+  apply_result unplaced;
+  self->request(applier, 30s, apply_atom::value, placed).receive([&](apply_result& r) { unplaced = std::move(r); }, [](caf::error&) {});
+  BOOST_TEST(!unplaced.ok);
+  BOOST_TEST(unplaced.error.message == "ConfigMap/nons namespace not specified");
+  BOOST_TEST((unplaced.inventory == res.inventory));
+  BOOST_TEST(store->requests("DELETE", "/api/v1/namespaces/apps/configmaps/cfg").empty());  // nothing pruned
+
   // Impersonation: every request of the job (discovery, apply, prune) goes as that user.
   auto before = store->requests("GET", "").size() + store->requests("PATCH", "").size() + store->requests("DELETE", "").size();
   apply_request as_sa;

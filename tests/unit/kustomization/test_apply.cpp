@@ -84,6 +84,13 @@ BOOST_AUTO_TEST_CASE(refusals_name_the_object_but_not_values) {
       "spec: {scope: Cluster, names: {kind: Widget}}\n---\napiVersion: example.com/v1\nkind: Widget\n"
       "metadata: {name: w}\n"));
   BOOST_TEST(crd.ok());
+  // Cluster mode leaves the scope to the API server (the applier refuses a namespaced
+  // object without one in the same words): only the namespace check is waived.
+  auto unplaced = objects("apiVersion: example.com/v1\nkind: Tenant\nmetadata: {name: t}\n");
+  BOOST_TEST(!ks::check_and_normalize(unplaced).ok());
+  BOOST_TEST(ks::check_and_normalize(unplaced, {.require_namespaces = false}).ok());
+  auto traversal = objects("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ../x}\n");
+  BOOST_TEST(!ks::check_and_normalize(traversal, {.require_namespaces = false}).ok());
 }
 
 BOOST_AUTO_TEST_CASE(writes_are_atomic_private_and_prune_by_replacement) {

@@ -672,7 +672,7 @@ BOOST_AUTO_TEST_CASE(cluster_mode_hands_decrypted_objects_to_server_side_apply) 
     const auto& req = f.w->applies.front();
     BOOST_TEST(req.owner.name == "ssa");
     BOOST_TEST(req.prune);
-    BOOST_TEST(req.default_namespace == "apps");
+    BOOST_TEST(req.default_namespace.empty());  // targetNamespace is the build's; no default (Flux)
     BOOST_TEST(req.impersonate.empty());          // no spec.serviceAccountName: fluxaws itself
     BOOST_TEST(req.previous_inventory.is_null());
     BOOST_REQUIRE(req.manifests.size() == 2u);
@@ -717,6 +717,21 @@ BOOST_AUTO_TEST_CASE(cluster_mode_impersonates_the_service_account) {
     BOOST_REQUIRE(f.w->applies.size() == 1u);
     BOOST_TEST(f.w->applies.front().impersonate == "system:serviceaccount:tenant-a:deployer");
   }
+}
+
+BOOST_AUTO_TEST_CASE(cluster_mode_leaves_a_namespaceless_object_to_the_server_and_orphans_with_prune_off) {
+  fixture f(true, 1h, true);
+  // A kind the build cannot place (a cluster-scoped custom resource whose CRD is in
+  // the cluster) reaches the applier; its discovery decides, as kustomize-controller's.
+  f.send(f.bucket_with("src", {{"cr.yaml", "apiVersion: example.com/v1\nkind: Tenant\nmetadata: {name: t}\n"}}));
+  auto ks = fixture::kustomization("keep", "src", "");
+  ks.replace(ks.find("prune: true"), 11, "prune: false");
+  f.apply(ks);
+  BOOST_REQUIRE(f.settled_with("Kustomization/keep", "ReconciliationSucceeded"));
+  f.apply(ks, kube::object_change::type::deleted);
+  std::this_thread::sleep_for(300ms);  // nothing may follow: prune is off
+  std::lock_guard<std::mutex> lock(f.w->mu);
+  BOOST_TEST(f.w->applies.size() == 1u);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
