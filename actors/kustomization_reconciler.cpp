@@ -1,5 +1,6 @@
 #include "actors/kustomization_reconciler.hpp"
 
+#include <caf/event_based_actor.hpp>
 #include <caf/send.hpp>
 #include <caf/typed_event_based_actor.hpp>
 
@@ -22,6 +23,7 @@
 #include "adapters/aws/endpoints.hpp"
 #include "adapters/aws/retry.hpp"
 #include "adapters/common/digest.hpp"
+#include "adapters/common/log.hpp"
 #include "adapters/common/time.hpp"
 #include "adapters/kube/object.hpp"
 
@@ -52,6 +54,7 @@ struct ks_memory {
   std::string source_token;  // the source's artifact as last seen
   kube::object_key source;   // the source of the last run
   bool waiting = false;      // the last run waited for the source or a dependency
+  json::value inventory;     // status.inventory of the last apply (cluster mode: pruned on deletion)
 };
 
 // Everything a build produces for the steps after it.
@@ -644,6 +647,7 @@ class ks_run : public std::enable_shared_from_this<ks_run> {
   void succeeded(const std::vector<kube::inventory_entry>& inventory) {
     auto& st = run_->status();
     st["inventory"] = kube::inventory_json(inventory);
+    mem_->inventory = st["inventory"];
     st["lastAppliedRevision"] = artifact_.revision;
     st["lastAttemptedRevision"] = artifact_.revision;
     if (!artifact_.origin_revision.empty())
@@ -709,14 +713,54 @@ class kustomization_reconciler : public kind_reconciler {
       self->send(a, unsubscribe_atom::value, caf::actor_cast<caf::actor>(self));
     memory_->subscribed.clear();
     auto s = ks::parse_spec(obj);
-    if (eng.opts.state_dir.empty() || !ks::delete_on_removal(s)) return;
     auto key = kube::key_of(obj);
+    if (eng.applier) {
+      if (ks::delete_on_removal(s)) prune_inventory(self, eng, s, key, obj);
+      return;
+    }
+    if (eng.opts.state_dir.empty() || !ks::delete_on_removal(s)) return;
     auto dir = ks::applied_dir(eng.opts.state_dir, key.ns, key.name);
     blocking_job job = [dir] { (void)ks::remove_applied(dir); };
     caf::anon_send(eng.pool, run_atom::value, std::move(job));
   }
 
  private:
+  // Cluster mode: the deleted Kustomization's objects go with it, as kustomize-controller
+  // garbage-collects its inventory (as the impersonated user). A short-lived actor waits
+  // for the applier, since the object actor stops now.
+  void prune_inventory(object_actor::pointer self, const engine& eng, const ks::spec& s, const kube::object_key& key,
+                       const json::value& obj) {
+    json::value inventory = memory_->inventory;
+    if (inventory.is_null())
+      if (const json::value* inv = obj.at({"status", "inventory"})) inventory = *inv;
+    if (kube::parse_inventory(inventory).empty()) return;
+    kube::apply_request req;
+    req.owner = key;
+    req.previous_inventory = std::move(inventory);
+    req.prune = true;
+    req.impersonate = ks::impersonated_user(s, key.ns, eng.opts);
+    auto applier = eng.applier;
+    self->system().spawn([applier, req = std::move(req)](caf::event_based_actor* gc) mutable {
+      auto what = req.owner.to_string();
+      gc->request(applier, std::chrono::minutes(2), kube::apply_atom::value, std::move(req))
+          .then(
+              [what](kube::apply_result& r) {
+                if (!r.ok) {
+                  log::error("cannot garbage-collect a deleted Kustomization's objects",
+                             {{"object", what}, {"error", r.error.message}});
+                  return;
+                }
+                std::string pruned;
+                for (const auto& p : r.pruned) pruned += (pruned.empty() ? "" : ", ") + p;
+                log::info("garbage-collected a deleted Kustomization's objects", {{"object", what}, {"pruned", pruned}});
+              },
+              [what](caf::error&) {
+                log::error("cannot garbage-collect a deleted Kustomization's objects",
+                           {{"object", what}, {"error", "the applier did not answer"}});
+              });
+    });
+  }
+
   std::shared_ptr<ks_memory> memory_ = std::make_shared<ks_memory>();
 };
 

@@ -71,8 +71,9 @@ std::chrono::milliseconds effective_timeout(const spec& s);
 // Flux's GetRetryInterval(): spec.retryInterval, else spec.interval.
 std::chrono::milliseconds effective_retry_interval(const spec& s);
 
-// Whether the local-mode output of a deleted Kustomization goes with it: Delete, or
-// MirrorPrune (the default) with prune: true.
+// Whether the output of a deleted Kustomization goes with it (local mode: its applied
+// directory; cluster mode: its inventory's objects): Delete, or MirrorPrune (the
+// default) with prune: true.
 bool delete_on_removal(const spec& s);
 
 // The user kustomize-controller impersonates to apply and prune (cluster mode):

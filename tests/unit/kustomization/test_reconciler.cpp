@@ -706,7 +706,7 @@ BOOST_AUTO_TEST_CASE(cluster_mode_hands_decrypted_objects_to_server_side_apply) 
   BOOST_TEST(f.latest("Kustomization/ssa").at({"status", "inventory", "entries"})->as_array().size() == 2u);
 }
 
-BOOST_AUTO_TEST_CASE(cluster_mode_impersonates_the_service_account) {
+BOOST_AUTO_TEST_CASE(cluster_mode_impersonates_the_service_account_and_prunes_on_deletion) {
   fixture f(true, 1h, true);
   f.send(f.bucket_with("src", {{"cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, namespace: apps}\n"}}));
   auto ks = fixture::kustomization("imp", "src", "  serviceAccountName: deployer\n");
@@ -717,6 +717,15 @@ BOOST_AUTO_TEST_CASE(cluster_mode_impersonates_the_service_account) {
     BOOST_REQUIRE(f.w->applies.size() == 1u);
     BOOST_TEST(f.w->applies.front().impersonate == "system:serviceaccount:tenant-a:deployer");
   }
+  // Deleted with prune: its inventory is garbage-collected as the same user.
+  f.apply(ks, kube::object_change::type::deleted);
+  BOOST_REQUIRE(f.eventually([&](world& x) { return x.applies.size() == 2u; }));
+  std::lock_guard<std::mutex> lock(f.w->mu);
+  const auto& gc = f.w->applies.back();
+  BOOST_TEST(gc.manifests.empty());
+  BOOST_TEST(gc.prune);
+  BOOST_TEST(gc.impersonate == "system:serviceaccount:tenant-a:deployer");
+  BOOST_TEST(json::dump(gc.previous_inventory) == R"({"entries":[{"id":"apps_c__ConfigMap","v":"v1"}]})");
 }
 
 BOOST_AUTO_TEST_CASE(cluster_mode_leaves_a_namespaceless_object_to_the_server_and_orphans_with_prune_off) {
