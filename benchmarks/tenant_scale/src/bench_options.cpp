@@ -106,6 +106,10 @@ result<bench_options> parse_options(const std::vector<std::string>& args, bench_
       auto v = integer(0, 10000);
       if (!v) return v.error();
       o.plan.latency.jitter = std::chrono::milliseconds(*v);
+    } else if (a == "--tenants-per-account") {
+      auto v = integer(1, 100000);
+      if (!v) return v.error();
+      o.plan.tenants_per_account = *v;
     } else if (a == "--image-tags") {
       auto v = integer(1, 10000);
       if (!v) return v.error();
@@ -130,6 +134,8 @@ result<bench_options> parse_options(const std::vector<std::string>& args, bench_
       auto v = integer(1, 64);
       if (!v) return v.error();
       o.emulator_threads = *v;
+    } else if (a == "--keep-rate-limits") {
+      o.keep_rate_limits = true;
     } else if (a == "--faults") {
       o.plan.faults = true;
     } else if (a == "--no-steady") {
@@ -186,7 +192,8 @@ std::string usage() {
          "          8,000 objects), memory (10,000 tenants = 80,000 objects; fluxaws mode, cold start only)\n"
          "flags:    --tenants N  --window S  --slice-ms MS  --latency-ms MS  --jitter-ms MS  --faults\n"
          "          --modes fluxaws,baseline  --kinds Bucket,OCIRepository,...  --no-steady  --no-peers\n"
-         "          --peer-objects N  --peer-tags N  --peer-runs N  --image-tags N  --run-timeout S\n"
+         "          --tenants-per-account N (default 50)  --keep-rate-limits  --peer-objects N  --peer-tags N  --peer-runs N\n"
+         "          --image-tags N  --run-timeout S\n"
          "          --emulator-threads N  --out DIR  --work-dir DIR  --keep-work\n"
          "          --fluxaws PATH  --emulator PATH  --emulator-dir DIR  --aws PATH  --skopeo PATH\n";
 }

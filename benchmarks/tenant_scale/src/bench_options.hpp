@@ -27,6 +27,7 @@ struct bench_options {
   std::chrono::milliseconds slice{1000};
   std::chrono::seconds run_bound{600};
   int emulator_threads = 2;
+  bool keep_rate_limits = false;  // never lift fluxaws's STS/ECR limits, whatever the world
   std::string out_dir = "benchmarks/results";
   std::string work_dir;  // empty: a fresh folder under $TMPDIR
   bool keep_work = false;

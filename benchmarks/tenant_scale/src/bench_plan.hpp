@@ -52,12 +52,17 @@ struct plan_options {
   std::chrono::seconds kustomization_interval{9};
   latency_spec latency;
   bool faults = false;
+  // Tenants per AWS account. Quotas are per account and Region (ECR GetAuthorizationToken:
+  // 20/s with a burst of 200; fluxaws's limiter keeps to 10/s, burst 100), so a world that
+  // puts every tenant in one account measures the quota, not the engine: 1,000 identities
+  // in one account need ~90 s of ECR tokens whatever the controller does. 50 per account
+  // stays within every burst; --tenants-per-account shows the other case.
+  int tenants_per_account = 50;
   // Peers: a bucket for `aws s3 sync` and a repository for `skopeo list-tags`.
   int peer_bucket_objects = 1000;
   int peer_repository_tags = 1000;
 };
 
-inline constexpr const char* account = "111122223333";
 inline constexpr const char* region = "us-east-1";
 inline constexpr const char* oidc_issuer = "https://oidc.tenant-scale.bench";
 inline constexpr const char* oidc_host = "oidc.tenant-scale.bench";
@@ -69,14 +74,19 @@ inline constexpr const char* ci_secret_key = "bench/Secret+Key/0001";
 inline constexpr const char* peer_bucket = "bench-peer-objects";
 inline constexpr const char* peer_repository = "bench-peer/tags";
 
+int account_count(const plan_options& plan);
+std::string account_id(int k);           // 12 digits: account k (0 = the first, which also holds the peers)
+int account_index(const plan_options& plan, int tenant_index);
+std::string tenant_account(const plan_options& plan, int i);
 std::string tenant(int i);               // "tenant-00042"
-std::string role_arn(int i);             // arn:aws:iam::111122223333:role/tenant-00042
+std::string role_arn(const plan_options& plan, int i);  // arn:aws:iam::<account>:role/tenant-00042
 std::string bucket_name(int i);          // tenant-00042-manifests
 std::string image_repository(int i, int n);  // tenant-00042/app, tenant-00042/worker, tenant-00042/image-2 ...
 std::string artifact_repository(int i);  // tenant-00042/manifests
 std::string kms_key_id(int i);           // b3a0c000-0000-4000-8000-000000000042
-std::string kms_key_arn(int i);
-std::string registry_host();             // 111122223333.dkr.ecr.us-east-1.amazonaws.com
+std::string kms_key_arn(const plan_options& plan, int i);
+std::string registry_host(const std::string& account);  // <account>.dkr.ecr.us-east-1.amazonaws.com
+std::string ci_user_arn();               // the bench-ci user, in the first account
 std::string image_tag(int n);            // 1.0.<n>
 inline constexpr const char* artifact_tag = "v1.0.0";
 

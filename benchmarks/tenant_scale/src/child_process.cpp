@@ -28,7 +28,10 @@ result<std::unique_ptr<child_process>> child_process::spawn(const spawn_options&
   }
   for (const auto& kv : opts.env) {
     auto eq = kv.find('=');
-    if (eq != std::string::npos) env[kv.substr(0, eq)] = kv.substr(eq + 1);
+    if (eq != std::string::npos)
+      env[kv.substr(0, eq)] = kv.substr(eq + 1);
+    else
+      env.erase(kv);  // "K" alone: not inherited
   }
   std::vector<std::string> env_strings;
   for (const auto& [k, v] : env) env_strings.push_back(k + "=" + v);

@@ -7,7 +7,7 @@
 //   - spawn() returns once exec succeeded or failed (a close-on-exec pipe reports
 //     exec errors), so a missing binary is an error naming it, not a silent exit 127.
 //   - The child gets PR_SET_PDEATHSIG(SIGTERM): a benchmark that dies leaves nothing
-//     running. Extra environment entries ("K=V") override the inherited ones.
+//     running. Extra environment entries ("K=V") override the inherited ones; "K" removes one.
 //   - wait_for() polls every 2 ms (the resolution of wall_seconds); stop() sends
 //     SIGTERM, then SIGKILL after the grace, and always reaps. The destructor stops a
 //     child still running.
@@ -28,7 +28,7 @@ namespace fluxaws::bench {
 struct spawn_options {
   std::string binary;
   std::vector<std::string> args;
-  std::vector<std::string> env;  // K=V, added to (and overriding) the inherited environment
+  std::vector<std::string> env;  // K=V added to (overriding) the inherited environment; K alone removes K
   std::string stdout_file = "/dev/null";
   std::string stderr_file = "/dev/null";
 };

@@ -14,7 +14,10 @@
 // Both start from the fluxaws.yaml the emulator writes (CA, connect-to rules, region,
 // ServiceAccount token issuer and key) and add the feature gate for object-level
 // identity, loopback listeners (metrics on an ephemeral port, no health server) and
-// JSON logs. Contract: pure; mode_yaml() is what gets written and kept with the results.
+// JSON logs. With lift_account_limits (a world with more tenants in one account than
+// AWS's per-account bursts allow), both also turn off fluxaws's built-in STS, ECR and
+// registry rate limits (aws.rateLimits perSecond 0), which model those quotas. Contract: pure;
+// mode_yaml() is what gets written and kept with the results.
 #pragma once
 
 #include <string>
@@ -32,7 +35,8 @@ struct engine_mode {
 };
 
 const std::vector<std::string>& mode_names();  // fluxaws, baseline
-result<engine_mode> make_mode(const std::string& name, const json::value& emulator_config);
+result<engine_mode> make_mode(const std::string& name, const json::value& emulator_config,
+                              bool lift_account_limits = false);
 std::string mode_yaml(const engine_mode& m);
 
 }  // namespace fluxaws::bench

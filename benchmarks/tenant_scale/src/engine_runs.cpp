@@ -68,6 +68,15 @@ result<std::vector<sample>> scrape(const std::string& address) {
   return parse_exposition(a->body);
 }
 
+std::map<std::string, double> engine_counters(const std::vector<sample>& samples) {
+  std::map<std::string, double> c;
+  c["httpRequests"] = sum_of(samples, "fluxaws_http_requests_total");
+  c["httpConnectionsOpened"] = sum_of(samples, "fluxaws_http_connections_opened_total");
+  c["httpConnectionsReused"] = sum_of(samples, "fluxaws_http_connections_reused_total");
+  for (const auto& [service, n] : sum_by(samples, "fluxaws_aws_calls_total", "service")) c["aws:" + service] = n;
+  return c;
+}
+
 result<credential_calls> read_calls(const emulator_link& emu) {
   auto c = emu.calls();
   if (!c) return c.error();
@@ -149,6 +158,7 @@ result<steady_measurement> measure_steady(const engine_run_options& o, const ste
   }
   if (auto mem = memory(c.pid())) m.rss_kib_at_ready = mem->rss;
   m.cold_latency = histograms_by(samples, "gotk_reconcile_duration_seconds", "kind");
+  m.counters_at_ready = engine_counters(samples);
 
   // 2. The window: CPU read just before each scrape, so every slice holds one scrape.
   auto calls0 = read_calls(emu);
@@ -162,6 +172,7 @@ result<steady_measurement> measure_steady(const engine_run_options& o, const ste
     if (smp.name == "fluxaws_reconciles_total" && smp.label("result") && *smp.label("result") != "success")
       failed0[smp.label("kind") ? *smp.label("kind") : ""] += smp.value;
   auto hist0 = histograms_by(*first, "gotk_reconcile_duration_seconds", "kind");
+  auto counters0 = engine_counters(*first);
   double cpu_prev = *cpu0;
   auto start = steady_clock::now();
   auto prev = start;
@@ -200,6 +211,7 @@ result<steady_measurement> measure_steady(const engine_run_options& o, const ste
       m.failed_reconciles[kind] += smp.value;
     }
   for (auto& [kind, v] : m.failed_reconciles) v -= failed0[kind];
+  for (const auto& [name, v] : engine_counters(last)) m.counters_window[name] = v - counters0[name];
   m.mean_scrape_seconds = scrapes ? scrape_total / scrapes : 0;
   auto info = c.stop();
   m.peak_rss_kib = info.max_rss_kib;

@@ -75,6 +75,11 @@ struct steady_measurement {
   std::map<std::string, double> failed_reconciles;  // by kind, over the window (result != success)
   cpu_attribution cpu;
   credential_calls calls;  // over the window
+  // Engine counters (from /metrics) at the moment every object was Ready, and their
+  // growth over the window: HTTP requests, connections opened and reused, AWS calls by
+  // service ("aws:<service>").
+  std::map<std::string, double> counters_at_ready;
+  std::map<std::string, double> counters_window;
   status_summary statuses;  // read when not every object became Ready
 };
 

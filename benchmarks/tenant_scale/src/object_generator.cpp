@@ -39,9 +39,9 @@ void append(std::string& out, const json::value& v) {
 
 json::value namespace_object(const std::string& ns) { return object("v1", "Namespace", ns, ""); }
 
-json::value service_account_object(int i) {
+json::value service_account_object(const plan_options& plan, int i) {
   json::value sa = object("v1", "ServiceAccount", service_account, tenant(i));
-  sa["metadata"]["annotations"]["eks.amazonaws.com/role-arn"] = role_arn(i);
+  sa["metadata"]["annotations"]["eks.amazonaws.com/role-arn"] = role_arn(plan, i);
   return sa;
 }
 
@@ -56,11 +56,11 @@ json::value ci_keys(const std::string& ns) {
   return s;
 }
 
-json::value ecr_pull(const std::string& ns, const std::string& password) {
+json::value ecr_pull(const std::string& ns, const std::string& password, const std::string& host) {
   json::value s = object("v1", "Secret", ecr_pull_secret, ns);
   s["type"] = "kubernetes.io/dockerconfigjson";
   json::value cfg = json::value::make_object();
-  cfg["auths"][registry_host()]["auth"] = enc::base64("AWS:" + password);
+  cfg["auths"][host]["auth"] = enc::base64("AWS:" + password);
   s["stringData"][".dockerconfigjson"] = json::dump(cfg);
   return s;
 }
@@ -86,9 +86,10 @@ json::value bucket(const std::string& name, const std::string& ns, const std::st
   return b;
 }
 
-json::value oci_repository(const std::string& name, int i, int n, auth_form form, const std::string& interval) {
+json::value oci_repository(const plan_options& plan, const std::string& name, int i, int n, auth_form form,
+                           const std::string& interval) {
   json::value o = object("source.toolkit.fluxcd.io/v1", "OCIRepository", name, tenant(i));
-  o["spec"]["url"] = "oci://" + registry_host() + "/" + artifact_repository(i);
+  o["spec"]["url"] = "oci://" + registry_host(tenant_account(plan, i)) + "/" + artifact_repository(i);
   if (n % 2 == 0)
     o["spec"]["ref"]["tag"] = artifact_tag;
   else
@@ -98,12 +99,15 @@ json::value oci_repository(const std::string& name, int i, int n, auth_form form
   return o;
 }
 
-json::value image_repository_object(const std::string& name, const std::string& ns, const std::string& repo,
+json::value image_repository_object(const std::string& name, const std::string& ns, const std::string& image,
                                     auth_form form, const std::string& interval) {
   json::value o = object("image.toolkit.fluxcd.io/v1", "ImageRepository", name, ns);
-  o["spec"]["image"] = registry_host() + "/" + repo;
+  o["spec"]["image"] = image;
   authenticate(o, form, ecr_pull_secret);
   o["spec"]["interval"] = interval;
+  // Flux's default timeout is the interval; the benchmark's short intervals (for the
+  // steady-state window) would make it seconds, which no real ImageRepository has.
+  o["spec"]["timeout"] = "60s";
   return o;
 }
 
@@ -118,6 +122,7 @@ json::value kustomization(const std::string& name, int i, const std::string& sou
                           const std::string& interval) {
   json::value k = object("kustomize.toolkit.fluxcd.io/v1", "Kustomization", name, tenant(i));
   k["spec"]["interval"] = interval;
+  k["spec"]["timeout"] = "60s";  // as for ImageRepository: not the short interval
   k["spec"]["sourceRef"]["kind"] = "Bucket";
   k["spec"]["sourceRef"]["name"] = source;
   k["spec"]["path"] = "./";
@@ -163,11 +168,12 @@ std::map<std::string, int> objects_per_tenant(const plan_options& plan, const ob
 std::string tenant_objects_yaml(const plan_options& plan, int i, const object_forms& f) {
   std::string out;
   std::string ns = tenant(i);
+  std::string host = registry_host(tenant_account(plan, i));
   append(out, namespace_object(ns));
-  append(out, service_account_object(i));
+  append(out, service_account_object(plan, i));
   if (any_static(f)) {
     append(out, ci_keys(ns));
-    append(out, ecr_pull(ns, f.ecr_password));
+    append(out, ecr_pull(ns, f.ecr_password, host));
   }
   auto counts = objects_per_tenant(plan, f);
   if (counts["Bucket"])
@@ -175,11 +181,11 @@ std::string tenant_objects_yaml(const plan_options& plan, int i, const object_fo
   if (counts["Kustomization"])
     append(out, kustomization("apps", i, "manifests", f.forms.at("Kustomization"), seconds(plan.kustomization_interval)));
   for (int n = 0; n < counts["OCIRepository"]; ++n)
-    append(out, oci_repository("config-" + std::to_string(n), i, n, f.forms.at("OCIRepository"),
+    append(out, oci_repository(plan, "config-" + std::to_string(n), i, n, f.forms.at("OCIRepository"),
                                seconds(plan.oci_interval)));
   for (int n = 0; n < counts["ImageRepository"]; ++n)
-    append(out, image_repository_object(image_name(n), ns, image_repository(i, n), f.forms.at("ImageRepository"),
-                                        seconds(plan.image_repository_interval)));
+    append(out, image_repository_object(image_name(n), ns, host + "/" + image_repository(i, n),
+                                        f.forms.at("ImageRepository"), seconds(plan.image_repository_interval)));
   for (int n = 0; n < counts["ImagePolicy"]; ++n) append(out, image_policy(image_name(n), ns, image_name(n)));
   return out;
 }
@@ -195,16 +201,17 @@ std::string probe_object_name(const std::string& kind, auth_form form, auth_form
 std::string probe_objects_yaml(const plan_options& plan, const std::string& ecr_password) {
   std::string out;
   std::string ns = tenant(0);
+  std::string host = registry_host(tenant_account(plan, 0));
   append(out, namespace_object(ns));
-  append(out, service_account_object(0));
+  append(out, service_account_object(plan, 0));
   append(out, ci_keys(ns));
-  append(out, ecr_pull(ns, ecr_password));
+  append(out, ecr_pull(ns, ecr_password, host));
   std::string interval = "10m";
   for (auth_form form : {auth_form::aws_identity, auth_form::static_keys}) {
     append(out, bucket(probe_object_name("Bucket", form), ns, bucket_name(0), form, interval));
-    append(out, oci_repository(probe_object_name("OCIRepository", form), 0, 0, form, interval));
-    append(out, image_repository_object(probe_object_name("ImageRepository", form), ns, image_repository(0, 0), form,
-                                        interval));
+    append(out, oci_repository(plan, probe_object_name("OCIRepository", form), 0, 0, form, interval));
+    append(out, image_repository_object(probe_object_name("ImageRepository", form), ns,
+                                        host + "/" + image_repository(0, 0), form, interval));
   }
   // Dependents: ImagePolicy in its repository's form; Kustomization in each decryption
   // form over each Bucket form.
@@ -215,7 +222,6 @@ std::string probe_objects_yaml(const plan_options& plan, const std::string& ecr_
       append(out, kustomization(probe_object_name("Kustomization", form, source), 0,
                                 probe_object_name("Bucket", source), form, interval));
   }
-  (void)plan;
   return out;
 }
 
@@ -230,8 +236,10 @@ std::string peer_bucket_objects_yaml(const std::string& interval) {
 std::string peer_image_objects_yaml(const std::string& ecr_password, const std::string& interval) {
   std::string out;
   append(out, namespace_object(peer_namespace));
-  append(out, ecr_pull(peer_namespace, ecr_password));
-  append(out, image_repository_object("peer", peer_namespace, peer_repository, auth_form::static_keys, interval));
+  std::string host = registry_host(account_id(0));
+  append(out, ecr_pull(peer_namespace, ecr_password, host));
+  append(out, image_repository_object("peer", peer_namespace, host + "/" + peer_repository, auth_form::static_keys,
+                                      interval));
   return out;
 }
 

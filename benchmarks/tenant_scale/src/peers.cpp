@@ -17,14 +17,17 @@ namespace {
 std::vector<std::string> aws_env() {
   return {std::string("AWS_ACCESS_KEY_ID=") + ci_access_key,
           std::string("AWS_SECRET_ACCESS_KEY=") + ci_secret_key,
-          "AWS_SESSION_TOKEN=",
+          "AWS_SESSION_TOKEN",
           std::string("AWS_DEFAULT_REGION=") + region,
           std::string("AWS_REGION=") + region,
           "AWS_CONFIG_FILE=/dev/null",
           "AWS_SHARED_CREDENTIALS_FILE=/dev/null",
           "AWS_EC2_METADATA_DISABLED=true",
           "AWS_PAGER=",
-          "AWS_PROFILE="};
+          "AWS_PROFILE",
+          "AWS_DEFAULT_PROFILE",
+          "AWS_CA_BUNDLE",
+          "AWS_ENDPOINT_URL"};
 }
 
 std::string read_file(const fs::path& p) {

@@ -74,6 +74,9 @@ json::value mode_json(const bench_results& r, const mode_results& m) {
     json::value nr = json::value::make_array();
     for (const auto& s : c.statuses.not_ready) nr.push_back(s);
     cold["notReady"] = std::move(nr);
+    json::value by_reason = json::value::make_object();
+    for (const auto& [reason, n] : c.statuses.not_ready_by_reason) by_reason[reason] = n;
+    cold["notReadyByReason"] = std::move(by_reason);
     v["cold"] = std::move(cold);
   } else if (!m.cold_error.empty()) {
     v["coldError"] = m.cold_error;
@@ -110,7 +113,13 @@ json::value mode_json(const bench_results& r, const mode_results& m) {
       w["byKind"] = std::move(kinds);
       ideal_calls zero;
       w["credentialCalls"] = to_json(s.calls, zero);
+      json::value counters = json::value::make_object();
+      for (const auto& [name, n] : s.counters_window) counters[name] = n;
+      w["engineCounters"] = std::move(counters);
       st["window"] = std::move(w);
+      json::value at_ready = json::value::make_object();
+      for (const auto& [name, n] : s.counters_at_ready) at_ready[name] = n;
+      st["engineCountersAtReady"] = std::move(at_ready);
       st["coldLatency"] = histogram_json(s.cold_latency);
       st["steadyLatency"] = histogram_json(s.steady_latency);
     } else {
@@ -228,6 +237,8 @@ json::value report_json(const bench_results& r) {
 
   json::value w = json::value::make_object();
   w["tenants"] = r.plan.tenants;
+  w["accounts"] = account_count(r.plan);
+  w["tenantsPerAccount"] = r.plan.tenants_per_account;
   w["identities"] = r.identities;
   w["objects"] = r.objects;
   json::value by_kind = json::value::make_object();
@@ -313,7 +324,8 @@ std::string report_table(const bench_results& r) {
   for (const auto& [k, n] : r.objects_by_kind)
     if (n > 0) kinds += (kinds.empty() ? "" : ", ") + k + " " + std::to_string(n);
   line("tenant-scale benchmark, profile " + r.profile + ": " + std::to_string(r.plan.tenants) + " tenants, " +
-       std::to_string(r.identities) + " identities, " + std::to_string(r.objects) + " objects (" + kinds + ")");
+       std::to_string(r.identities) + " identities in " + std::to_string(account_count(r.plan)) + " accounts, " +
+       std::to_string(r.objects) + " objects (" + kinds + ")");
   line("machine: " + std::to_string(r.machine.cpus) + " CPUs, " + r.machine.cpu_model + ", load " +
        fixed(r.machine.load1, 2) + " " + fixed(r.machine.load5, 2) + " " + fixed(r.machine.load15, 2) +
        "; emulator latency " + fixed(r.plan.latency.fixed.count() / 1000.0, 1) + " ms +/- " +
@@ -402,6 +414,17 @@ std::string report_table(const bench_results& r) {
   });
   latency("  reconcile p50 (ms)", false, 0.5);
   latency("  reconcile p99 (ms)", false, 0.99);
+  auto per_reconcile = [&](const std::string& label, const std::string& counter) {
+    both(label, [&](const mode_results& m, double& v) {
+      if (!m.steady || !m.steady->all_ready || m.steady->cpu.reconciles <= 0) return false;
+      auto it = m.steady->counters_window.find(counter);
+      if (it == m.steady->counters_window.end()) return false;
+      v = it->second / m.steady->cpu.reconciles;
+      return true;
+    });
+  };
+  per_reconcile("  HTTP requests per reconcile", "httpRequests");
+  per_reconcile("  new connections per reconcile", "httpConnectionsOpened");
 
   auto calls = [&](const std::string& label, auto pick, long ideal_cold) {
     std::string a = "-", c = "-";

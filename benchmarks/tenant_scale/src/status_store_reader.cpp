@@ -48,7 +48,8 @@ status_summary read_status_store(const fs::path& state_dir, std::size_t max_list
     auto obj = json::parse(ss.str());
     ++s.objects;
     if (!obj) {
-      if (s.not_ready.size() < max_listed) s.not_ready.push_back(it->path().string() + ": unreadable status file");
+      if (++s.not_ready_by_reason["? unreadable"] == 1 && s.not_ready.size() < max_listed)
+        s.not_ready.push_back(it->path().string() + ": unreadable status file");
       continue;
     }
     std::string kind = obj->find("kind") ? obj->find("kind")->as_string() : "?";
@@ -59,8 +60,11 @@ status_summary read_status_store(const fs::path& state_dir, std::size_t max_list
     if (is_ready(*obj)) {
       ++s.ready;
       ++s.ready_by_kind[kind];
-    } else if (s.not_ready.size() < max_listed) {
-      s.not_ready.push_back(kind + " " + id + ": " + ready_reason(*obj));
+    } else {
+      std::string why = ready_reason(*obj);
+      std::string reason = kind + " " + why.substr(0, why.find(':'));
+      if (++s.not_ready_by_reason[reason] == 1 && s.not_ready.size() < max_listed)
+        s.not_ready.push_back(kind + " " + id + ": " + why);
     }
     if (keep_all) s.by_name[kind + "/" + id] = std::move(*obj);
   }

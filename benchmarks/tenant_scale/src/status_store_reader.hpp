@@ -19,7 +19,8 @@ struct status_summary {
   int objects = 0;
   int ready = 0;
   std::map<std::string, int> objects_by_kind, ready_by_kind;
-  std::vector<std::string> not_ready;  // "Kind ns/name: Reason: message" (first max_listed)
+  std::vector<std::string> not_ready;  // "Kind ns/name: Reason: message", one example per kind and reason
+  std::map<std::string, int> not_ready_by_reason;  // "Kind Reason" -> objects
   std::map<std::string, json::value> by_name;  // "Kind/ns/name" -> status (only when keep_all)
 };
 
@@ -28,6 +29,7 @@ bool is_ready(const json::value& object);
 // "Reason: message" of its Ready condition ("no Ready condition" when absent).
 std::string ready_reason(const json::value& object);
 
+// At most max_listed examples (one per kind and Ready reason) in not_ready.
 status_summary read_status_store(const std::filesystem::path& state_dir, std::size_t max_listed = 10,
                                  bool keep_all = false);
 

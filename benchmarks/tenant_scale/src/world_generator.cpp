@@ -47,29 +47,52 @@ json::value ecr_read_actions() {
                   "ecr:ListImages", "ecr:DescribeImages"});
 }
 
-json::value tenant_role(int i) {
+json::value principal_aws(std::initializer_list<std::string> arns) {
+  json::value p = json::value::make_object();
+  p["AWS"] = strings(arns);
+  return p;
+}
+
+json::value tenant_role(const plan_options& plan, int i) {
+  std::string acct = tenant_account(plan, i);
   json::value role = json::value::make_object();
   role["name"] = tenant(i);
+  role["account"] = acct;
   json::value trust = json::value::make_object();
   trust["Effect"] = "Allow";
-  trust["Principal"]["Federated"] = std::string("arn:aws:iam::") + account + ":oidc-provider/" + oidc_host;
+  trust["Principal"]["Federated"] = "arn:aws:iam::" + acct + ":oidc-provider/" + oidc_host;
   trust["Action"] = "sts:AssumeRoleWithWebIdentity";
   trust["Condition"]["StringEquals"][std::string(oidc_host) + ":aud"] = "sts.amazonaws.com";
   trust["Condition"]["StringEquals"][std::string(oidc_host) + ":sub"] =
       "system:serviceaccount:" + tenant(i) + ":" + service_account;
   role["trustPolicy"] = policy({trust});
   std::string bucket = "arn:aws:s3:::" + bucket_name(i);
-  std::string repos = std::string("arn:aws:ecr:") + region + ":" + account + ":repository/" + tenant(i) + "/*";
+  std::string repos = std::string("arn:aws:ecr:") + region + ":" + acct + ":repository/" + tenant(i) + "/*";
   json::value policies = json::value::make_array();
   policies.push_back(policy({
       statement("Allow", strings({"s3:ListBucket", "s3:GetBucketLocation", "s3:GetObject"}),
                 strings({bucket, bucket + "/*"})),
       statement("Allow", "ecr:GetAuthorizationToken", "*"),
       statement("Allow", ecr_read_actions(), repos),
-      statement("Allow", strings({"kms:Decrypt", "kms:DescribeKey"}), kms_key_arn(i)),
+      statement("Allow", strings({"kms:Decrypt", "kms:DescribeKey"}), kms_key_arn(plan, i)),
   }));
   role["policies"] = std::move(policies);
   return role;
+}
+
+// Resource policies letting the bench-ci user (first account) in: the static stand-in
+// reads every tenant's bucket, repositories and key, whatever account they live in.
+json::value ci_resource_policy(json::value actions, json::value resources) {
+  json::value s = statement("Allow", std::move(actions), std::move(resources));
+  s["Principal"] = principal_aws({ci_user_arn()});
+  return policy({s});
+}
+
+json::value key_policy(const plan_options& plan, int i) {
+  // A key policy is authoritative: it names the tenant's role and the bench-ci user.
+  json::value s = statement("Allow", strings({"kms:Decrypt", "kms:DescribeKey"}), "*");
+  s["Principal"] = principal_aws({role_arn(plan, i), ci_user_arn()});
+  return policy({s});
 }
 
 json::value ci_user_object() {
@@ -85,16 +108,17 @@ json::value ci_user_object() {
   policies.push_back(policy({
       statement("Allow", strings({"s3:ListBucket", "s3:GetBucketLocation", "s3:GetObject"}), "arn:aws:s3:::*"),
       statement("Allow", "ecr:GetAuthorizationToken", "*"),
-      statement("Allow", ecr_read_actions(), std::string("arn:aws:ecr:*:") + account + ":repository/*"),
-      statement("Allow", "kms:Decrypt", std::string("arn:aws:kms:*:") + account + ":key/*"),
+      statement("Allow", ecr_read_actions(), "arn:aws:ecr:*:*:repository/*"),
+      statement("Allow", "kms:Decrypt", "arn:aws:kms:*:*:key/*"),
   }));
   u["policies"] = std::move(policies);
   return u;
 }
 
-json::value repository(const std::string& name) {
+json::value repository(const std::string& name, const std::string& account) {
   json::value r = json::value::make_object();
   r["name"] = name;
+  r["account"] = account;
   r["region"] = region;
   return r;
 }
@@ -145,18 +169,25 @@ status write_file(const fs::path& p, const std::string& content) {
 
 json::value world_document(const plan_options& plan, const oidc_key_pair& oidc) {
   json::value w = json::value::make_object();
-  w["accounts"] = strings({account});
+  json::value accounts = json::value::make_array();
+  for (int k = 0; k < account_count(plan); ++k) accounts.push_back(account_id(k));
+  w["accounts"] = std::move(accounts);
   w["regions"] = strings({region});
   w["sts"]["credentialLifetime"] = "1h";
   w["ecr"]["tokenLifetime"] = "12h";
 
-  json::value provider = json::value::make_object();
-  provider["url"] = oidc_issuer;
-  provider["audiences"] = strings({"sts.amazonaws.com"});
-  provider["publicKey"] = oidc.public_key;
-  provider["privateKey"] = oidc.private_key;
+  // The same issuer registered in every account (as each account of an organization
+  // registers its cluster's OIDC provider); the emulator consults the role's account.
   json::value providers = json::value::make_array();
-  providers.push_back(std::move(provider));
+  for (int k = 0; k < account_count(plan); ++k) {
+    json::value provider = json::value::make_object();
+    provider["url"] = oidc_issuer;
+    provider["account"] = account_id(k);
+    provider["audiences"] = strings({"sts.amazonaws.com"});
+    provider["publicKey"] = oidc.public_key;
+    provider["privateKey"] = oidc.private_key;
+    providers.push_back(std::move(provider));
+  }
   w["iam"]["oidcProviders"] = std::move(providers);
   json::value users = json::value::make_array();
   users.push_back(ci_user_object());
@@ -166,20 +197,28 @@ json::value world_document(const plan_options& plan, const oidc_key_pair& oidc) 
   json::value buckets = json::value::make_array();
   json::value repos = json::value::make_array();
   json::value keys = json::value::make_array();
+  json::value repo_policy = ci_resource_policy(ecr_read_actions(), "*");
   for (int i = 0; i < plan.tenants; ++i) {
-    roles.push_back(tenant_role(i));
+    std::string acct = tenant_account(plan, i);
+    roles.push_back(tenant_role(plan, i));
     json::value b = json::value::make_object();
     b["name"] = bucket_name(i);
+    b["account"] = acct;
     b["region"] = region;
     b["dir"] = "buckets/" + bucket_name(i);
+    std::string barn = "arn:aws:s3:::" + bucket_name(i);
+    b["policy"] = ci_resource_policy(strings({"s3:ListBucket", "s3:GetBucketLocation", "s3:GetObject"}),
+                                     strings({barn, barn + "/*"}));
     buckets.push_back(std::move(b));
     for (int n = 0; n < plan.image_repositories; ++n) {
-      json::value r = repository(image_repository(i, n));
+      json::value r = repository(image_repository(i, n), acct);
       r["tagRanges"] = tag_range("1.0.%d", 0, plan.image_tags - 1);
+      r["policy"] = repo_policy;
       repos.push_back(std::move(r));
     }
     if (plan.oci_repositories > 0) {
-      json::value r = repository(artifact_repository(i));
+      json::value r = repository(artifact_repository(i), acct);
+      r["policy"] = repo_policy;
       json::value art = json::value::make_object();
       art["tags"] = strings({artifact_tag});
       art["dir"] = "artifact";
@@ -193,7 +232,9 @@ json::value world_document(const plan_options& plan, const oidc_key_pair& oidc) 
     }
     json::value k = json::value::make_object();
     k["id"] = kms_key_id(i);
+    k["account"] = acct;
     k["region"] = region;
+    k["policy"] = key_policy(plan, i);
     k["aliases"] = strings({"alias/" + tenant(i)});
     k["material"] = enc::base64(derived_key("kms-material/" + tenant(i)));
     keys.push_back(std::move(k));
@@ -201,12 +242,13 @@ json::value world_document(const plan_options& plan, const oidc_key_pair& oidc) 
   if (plan.peer_bucket_objects > 0) {
     json::value b = json::value::make_object();
     b["name"] = peer_bucket;
+    b["account"] = account_id(0);
     b["region"] = region;
     b["dir"] = "peer-bucket";
     buckets.push_back(std::move(b));
   }
   if (plan.peer_repository_tags > 0) {
-    json::value r = repository(peer_repository);
+    json::value r = repository(peer_repository, account_id(0));
     r["tagRanges"] = tag_range("1.%d.0", 0, plan.peer_repository_tags - 1);
     repos.push_back(std::move(r));
   }
@@ -222,12 +264,12 @@ json::value world_document(const plan_options& plan, const oidc_key_pair& oidc) 
   return w;
 }
 
-result<std::string> sops_secret_yaml(int tenant_index, int index) {
+result<std::string> sops_secret_yaml(const plan_options& plan, int tenant_index, int index) {
   std::string label = tenant(tenant_index) + "/secret-" + std::to_string(index);
   std::string data_key = derived_key("data-key/" + label);
   std::string material = derived_key("kms-material/" + tenant(tenant_index));
   sops::kms_entry kms;
-  kms.arn = kms_key_arn(tenant_index);
+  kms.arn = kms_key_arn(plan, tenant_index);
   kms.enc = enc::base64(emu::kms_blob::seal(material, kms.arn, data_key, {}));
   kms.created_at = "2025-01-01T00:00:00Z";
   json::value s = json::value::make_object();
@@ -249,7 +291,7 @@ result<std::vector<bucket_file>> tenant_bucket_files(const plan_options& plan, i
   int secrets = std::min(plan.sops_secrets, plan.bucket_objects);
   for (int n = 1; n <= plan.bucket_objects - secrets; ++n) files.push_back({configmap_file(n), "", configmap_file(n)});
   for (int k = 1; k <= secrets; ++k) {
-    auto y = sops_secret_yaml(tenant_index, k);
+    auto y = sops_secret_yaml(plan, tenant_index, k);
     if (!y) return y.error();
     files.push_back({"secret-" + std::to_string(k) + ".yaml", std::move(*y), ""});
   }

@@ -2,8 +2,10 @@
 // per tenant a role (trusting only ServiceAccount <tenant>/flux through the bench OIDC
 // provider, allowed its own bucket, repositories and KMS key), a bucket holding small
 // ConfigMaps and SOPS-encrypted Secrets, ECR repositories with image tags and a Flux
-// artifact, and a KMS key; plus the bench-ci user (the static stand-in identity), the
-// peer bucket and repository, the latency and (optionally) the fault profile.
+// artifact, and a KMS key, in the tenant's AWS account (plan.tenants_per_account per
+// account, each account with the same OIDC provider); plus the bench-ci user in the first
+// account (the static stand-in identity, let into every tenant's resources by resource
+// policies), the peer bucket and repository, the latency and (optionally) the fault profile.
 //
 // Contract:
 //   - write_world() creates <dir>/world.yaml and the folders it names (buckets/,
@@ -52,7 +54,7 @@ struct bucket_file {
 result<std::vector<bucket_file>> tenant_bucket_files(const plan_options& plan, int tenant_index);
 
 // The SOPS-encrypted Secret `index` (1-based) of a tenant, as YAML.
-result<std::string> sops_secret_yaml(int tenant_index, int index);
+result<std::string> sops_secret_yaml(const plan_options& plan, int tenant_index, int index);
 
 result<world_files> write_world(const plan_options& plan, const std::filesystem::path& dir, const oidc_key_pair& oidc);
 

@@ -68,7 +68,18 @@ BOOST_AUTO_TEST_SUITE(generators)
 
 BOOST_AUTO_TEST_CASE(names_are_stable_and_distinct) {
   BOOST_TEST(tenant(42) == "tenant-00042");
-  BOOST_TEST(role_arn(42) == "arn:aws:iam::111122223333:role/tenant-00042");
+  plan_options plan;
+  plan.tenants = 120;
+  plan.tenants_per_account = 50;
+  BOOST_TEST(account_count(plan) == 3);
+  BOOST_TEST(account_id(0) == "111122220000");
+  BOOST_TEST(tenant_account(plan, 49) == "111122220000");
+  BOOST_TEST(tenant_account(plan, 50) == "111122220001");
+  BOOST_TEST(tenant_account(plan, 119) == "111122220002");
+  BOOST_TEST(role_arn(plan, 42) == "arn:aws:iam::111122220000:role/tenant-00042");
+  BOOST_TEST(role_arn(plan, 60) == "arn:aws:iam::111122220001:role/tenant-00060");
+  BOOST_TEST(kms_key_arn(plan, 60) == "arn:aws:kms:us-east-1:111122220001:key/" + kms_key_id(60));
+  BOOST_TEST(registry_host(account_id(1)) == "111122220001.dkr.ecr.us-east-1.amazonaws.com");
   BOOST_TEST(bucket_name(3) == "tenant-00003-manifests");
   BOOST_TEST(kms_key_id(42) == "b3a0c000-0000-4000-8000-000000000042");
   BOOST_TEST(image_repository(1, 0) == "tenant-00001/app");
@@ -81,9 +92,14 @@ BOOST_AUTO_TEST_CASE(names_are_stable_and_distinct) {
 BOOST_AUTO_TEST_CASE(world_document_holds_every_tenant) {
   plan_options plan;
   plan.tenants = 3;
+  plan.tenants_per_account = 2;
   plan.faults = true;
   auto w = world_document(plan, test_keys());
+  BOOST_TEST(w.find("accounts")->size() == 2u);
+  BOOST_TEST(w.at({"iam", "oidcProviders"})->size() == 2u);  // the issuer in each account
   BOOST_TEST(w.at({"iam", "roles"})->size() == 3u);
+  BOOST_TEST(w.at({"iam", "roles"})->as_array()[2].find("account")->as_string() == account_id(1));
+  BOOST_TEST(w.at({"kms", "keys"})->as_array()[2].find("account")->as_string() == account_id(1));
   BOOST_TEST(w.at({"kms", "keys"})->size() == 3u);
   BOOST_TEST(w.at({"s3", "buckets"})->size() == 4u);            // + the peer bucket
   BOOST_TEST(w.at({"ecr", "repositories"})->size() == 3u * 3 + 1);  // app, worker, manifests + peer
@@ -91,11 +107,17 @@ BOOST_AUTO_TEST_CASE(world_document_holds_every_tenant) {
   BOOST_TEST(w.at({"latency", "default", "jitter"})->as_string() == "1ms");
   BOOST_TEST(w.at({"faults", "sts", "throttle"})->as_double() > 0);
   // Each role trusts only its own ServiceAccount.
-  const auto& role = w.at({"iam", "roles"})->as_array()[1];
-  const json::value* sub = role.at({"trustPolicy"})->find("Statement")->as_array()[0].at(
-      {"Condition", "StringEquals", "oidc.tenant-scale.bench:sub"});
+  const auto& role = w.at({"iam", "roles"})->as_array()[2];
+  const auto& trust = role.at({"trustPolicy"})->find("Statement")->as_array()[0];
+  const json::value* sub = trust.at({"Condition", "StringEquals", "oidc.tenant-scale.bench:sub"});
   BOOST_REQUIRE(sub);
-  BOOST_TEST(sub->as_string() == "system:serviceaccount:tenant-00001:flux");
+  BOOST_TEST(sub->as_string() == "system:serviceaccount:tenant-00002:flux");
+  BOOST_TEST(trust.at({"Principal", "Federated"})->as_string() ==
+             "arn:aws:iam::" + account_id(1) + ":oidc-provider/oidc.tenant-scale.bench");
+  // Key policies are authoritative: they name the tenant's role and the bench-ci user.
+  std::string key_policy = json::dump(*w.at({"kms", "keys"})->as_array()[2].find("policy"));
+  BOOST_TEST(key_policy.find(role_arn(plan, 2)) != std::string::npos);
+  BOOST_TEST(key_policy.find(ci_user_arn()) != std::string::npos);
   plan.faults = false;
   plan.peer_bucket_objects = 0;
   plan.peer_repository_tags = 0;
@@ -106,7 +128,9 @@ BOOST_AUTO_TEST_CASE(world_document_holds_every_tenant) {
 }
 
 BOOST_AUTO_TEST_CASE(sops_secrets_decrypt_with_the_emulators_key) {
-  auto yaml = sops_secret_yaml(5, 2);
+  plan_options plan;
+  plan.tenants_per_account = 4;
+  auto yaml = sops_secret_yaml(plan, 5, 2);
   BOOST_REQUIRE(yaml.ok());
   auto manifest = yamljson::parse_yaml(*yaml);
   BOOST_REQUIRE(manifest.ok());
@@ -116,7 +140,8 @@ BOOST_AUTO_TEST_CASE(sops_secrets_decrypt_with_the_emulators_key) {
   BOOST_REQUIRE(doc->meta.key_groups.size() == 1u);
   BOOST_REQUIRE(doc->meta.key_groups[0].kms.size() == 1u);
   const auto& entry = doc->meta.key_groups[0].kms[0];
-  BOOST_TEST(entry.arn == kms_key_arn(5));
+  BOOST_TEST(entry.arn == kms_key_arn(plan, 5));
+  BOOST_TEST(entry.arn.find(account_id(1)) != std::string::npos);
   auto blob = enc::unbase64(entry.enc);
   BOOST_REQUIRE(blob.has_value());
   auto data_key = emu::kms_blob::open(derived_key("kms-material/" + tenant(5)), *blob, {});
@@ -128,7 +153,7 @@ BOOST_AUTO_TEST_CASE(sops_secrets_decrypt_with_the_emulators_key) {
   BOOST_TEST(plain->at({"stringData", "username"})->as_string() == tenant(5));
   BOOST_TEST(plain->at({"metadata", "name"})->as_string() == "secret-2");
   // Two Secrets of a tenant have distinct data keys.
-  auto other = sops_secret_yaml(5, 1);
+  auto other = sops_secret_yaml(plan, 5, 1);
   BOOST_REQUIRE(other.ok());
   auto other_doc = sops::parse_manifest(*yamljson::parse_yaml(*other));
   BOOST_REQUIRE(other_doc.ok());
@@ -191,7 +216,8 @@ BOOST_AUTO_TEST_CASE(tenant_objects_in_the_identity_form) {
   BOOST_TEST(flux == 8);  // the default mix
   const json::value* sa = named(objects, "ServiceAccount", "flux");
   BOOST_REQUIRE(sa);
-  BOOST_TEST(sa->at({"metadata", "annotations"})->find("eks.amazonaws.com/role-arn")->as_string() == role_arn(3));
+  BOOST_TEST(sa->at({"metadata", "annotations"})->find("eks.amazonaws.com/role-arn")->as_string() ==
+             role_arn(plan, 3));
   const json::value* b = named(objects, "Bucket", "manifests");
   BOOST_REQUIRE(b);
   BOOST_TEST(b->at({"spec", "provider"})->as_string() == "aws");
@@ -206,7 +232,7 @@ BOOST_AUTO_TEST_CASE(tenant_objects_in_the_identity_form) {
   const json::value* o1 = named(objects, "OCIRepository", "config-1");
   BOOST_REQUIRE(o1);
   BOOST_TEST(o1->at({"spec", "url"})->as_string() ==
-             "oci://111122223333.dkr.ecr.us-east-1.amazonaws.com/tenant-00003/manifests");
+             "oci://111122220000.dkr.ecr.us-east-1.amazonaws.com/tenant-00003/manifests");
   BOOST_TEST(o1->at({"spec", "ref", "semver"}));
   const json::value* p = named(objects, "ImagePolicy", "worker");
   BOOST_REQUIRE(p);
@@ -237,7 +263,8 @@ BOOST_AUTO_TEST_CASE(static_form_and_missing_kinds) {
   BOOST_REQUIRE(pull);
   auto cfg = json::parse(pull->at({"stringData", ".dockerconfigjson"})->as_string());
   BOOST_REQUIRE(cfg.has_value());
-  BOOST_TEST(cfg->find("auths")->find(registry_host())->find("auth")->as_string() == enc::base64("AWS:pw"));
+  BOOST_TEST(cfg->find("auths")->find(registry_host(account_id(0)))->find("auth")->as_string() ==
+             enc::base64("AWS:pw"));
 }
 
 BOOST_AUTO_TEST_CASE(probe_objects_cover_every_form_once) {
@@ -260,7 +287,7 @@ BOOST_AUTO_TEST_CASE(probe_objects_cover_every_form_once) {
   BOOST_TEST(named(peer, "Bucket", "peer")->at({"spec", "bucketName"})->as_string() == peer_bucket);
   auto image = docs(peer_image_objects_yaml("pw", "10m"));
   BOOST_TEST(named(image, "ImageRepository", "peer")->at({"spec", "image"})->as_string() ==
-             registry_host() + "/" + peer_repository);
+             registry_host(account_id(0)) + "/" + peer_repository);
 }
 
 BOOST_AUTO_TEST_CASE(objects_on_disk) {

@@ -37,6 +37,10 @@ BOOST_AUTO_TEST_CASE(profiles_then_flags) {
   BOOST_TEST(mem->plan.tenants == 10000);
   BOOST_TEST(!mem->steady);
   BOOST_TEST(!mem->peers);
+  auto accounts = parse_options({"--tenants-per-account", "7", "--keep-rate-limits"}, bench_options{});
+  BOOST_REQUIRE(accounts.ok());
+  BOOST_TEST(accounts->plan.tenants_per_account == 7);
+  BOOST_TEST(accounts->keep_rate_limits);
   auto kinds = parse_options({"--kinds", "Bucket, Kustomization", "--out", "/x"}, bench_options{});
   BOOST_REQUIRE(kinds.ok());
   BOOST_TEST(kinds->kinds.size() == 2u);
@@ -83,6 +87,19 @@ BOOST_AUTO_TEST_CASE(both_modes_are_valid_fluxaws_configurations) {
       BOOST_TEST(yaml.find("not Flux itself") != std::string::npos);
     }
   }
+  // Lifting the per-account limits touches only STS, ECR and the ECR registry, in both modes.
+  for (const auto& name : mode_names()) {
+    auto m = make_mode(name, emulator_config(), true);
+    BOOST_REQUIRE(m.ok());
+    auto cfg = runtime::parse_config(mode_yaml(*m), "lifted.yaml");
+    BOOST_REQUIRE_MESSAGE(cfg.ok(), (cfg.ok() ? "" : cfg.error().message));
+    BOOST_TEST(cfg->aws.rate_limits.size() == 3u);
+    BOOST_TEST(cfg->aws.rate_limits.at("registry").per_second == 0);
+    BOOST_TEST(cfg->aws.rate_limits.at("sts").per_second == 0);
+    BOOST_TEST(cfg->aws.rate_limits.at("ecr").per_second == 0);
+    BOOST_TEST(m->description.find("aws.rateLimits") != std::string::npos);
+  }
+  BOOST_TEST(make_mode("fluxaws", emulator_config())->config.at({"aws", "rateLimits"}) == nullptr);
   BOOST_TEST(!make_mode("flux", emulator_config()).ok());
   BOOST_TEST(!make_mode("fluxaws", json::value("not a mapping")).ok());
 }
