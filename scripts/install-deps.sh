@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(
-  g++ cmake make ccache ca-certificates zlib1g-dev
+  g++ cmake make ninja-build ccache ca-certificates zlib1g-dev
   libcaf-dev libcurl4-openssl-dev libssl-dev libsimdjson-dev
   libboost-test-dev libboost-dev libyaml-cpp-dev libre2-dev libarchive-dev
   # real peers for the integration tests, the demo and the benchmark
