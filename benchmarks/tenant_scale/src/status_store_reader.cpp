@@ -26,6 +26,17 @@ bool is_ready(const json::value& object) {
   return c && c->find("status") && c->find("status")->as_string() == "True";
 }
 
+bool is_refreshing(const json::value& object) {
+  const json::value* c = ready_condition(object);
+  if (!c || !c->find("status") || c->find("status")->as_string() != "Unknown") return false;
+  if (!c->find("reason") || c->find("reason")->as_string() != "Progressing") return false;
+  for (const char* earlier : {"lastAppliedRevision", "artifact", "lastScanResult", "latestRef"}) {
+    const json::value* v = object.at({"status", earlier});
+    if (v && !(v->is_string() && v->as_string().empty()) && !v->is_null()) return true;
+  }
+  return false;
+}
+
 std::string ready_reason(const json::value& object) {
   const json::value* c = ready_condition(object);
   if (!c) return "no Ready condition";
@@ -59,8 +70,10 @@ status_summary read_status_store(const fs::path& state_dir, std::size_t max_list
     ++s.objects_by_kind[kind];
     if (is_ready(*obj)) {
       ++s.ready;
+      ++s.ready_or_refreshing;
       ++s.ready_by_kind[kind];
     } else {
+      if (is_refreshing(*obj)) ++s.ready_or_refreshing;
       std::string why = ready_reason(*obj);
       std::string reason = kind + " " + why.substr(0, why.find(':'));
       if (++s.not_ready_by_reason[reason] == 1 && s.not_ready.size() < max_listed)

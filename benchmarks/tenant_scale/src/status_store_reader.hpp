@@ -18,6 +18,8 @@ namespace fluxaws::bench {
 struct status_summary {
   int objects = 0;
   int ready = 0;
+  // Ready, plus those re-reconciling after an earlier success (see was_ready_before).
+  int ready_or_refreshing = 0;
   std::map<std::string, int> objects_by_kind, ready_by_kind;
   std::vector<std::string> not_ready;  // "Kind ns/name: Reason: message", one example per kind and reason
   std::map<std::string, int> not_ready_by_reason;  // "Kind Reason" -> objects
@@ -26,6 +28,12 @@ struct status_summary {
 
 // True when the object's Ready condition has status "True".
 bool is_ready(const json::value& object);
+// True when the object is in a reconcile (Ready Unknown, reason Progressing, as Flux
+// marks every reconcile's start) after an earlier success left its result in the
+// status: a Kustomization's lastAppliedRevision, a source's artifact, an
+// ImageRepository's lastScanResult, an ImagePolicy's latestRef. With short intervals
+// some objects are always in this state, so "all Ready at one instant" is no gate.
+bool is_refreshing(const json::value& object);
 // "Reason: message" of its Ready condition ("no Ready condition" when absent).
 std::string ready_reason(const json::value& object);
 
