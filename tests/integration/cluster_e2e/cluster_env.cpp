@@ -136,7 +136,8 @@ run_result api_server::kubectl(const std::vector<std::string>& args, const std::
 
 void api_server::apply(const std::string& yaml) {
   auto r = kubectl({"apply", "--validate=false", "-f", "-"}, yaml);
-  BOOST_REQUIRE_MESSAGE(r.exit_code == 0, "kubectl apply failed: " << r.err << "\n" << yaml);
+  // kubectl's answer only: the manifests may hold Secrets' values.
+  BOOST_REQUIRE_MESSAGE(r.exit_code == 0, "kubectl apply failed: " << r.err);
 }
 
 void api_server::remove(const std::string& resource, const std::string& ns, const std::string& name) {
@@ -154,7 +155,8 @@ std::optional<value> api_server::get(const std::string& resource, const std::str
     return std::nullopt;
   }
   auto doc = parse(r.out);
-  BOOST_REQUIRE_MESSAGE(doc.has_value(), "kubectl get printed no JSON: " << r.out);
+  BOOST_REQUIRE_MESSAGE(doc.has_value(), "kubectl get " << resource << "/" << name << " printed no JSON ("
+                                                         << r.out.size() << " bytes)");
   return doc;
 }
 
