@@ -61,7 +61,7 @@ class aws_world {
   static aws_world& conformance();  // started on first use, stopped at exit
 
   std::string config_file() const;  // fluxaws.yaml for `fluxaws run --config`
-  std::string base_url() const;     // https://127.0.0.1:PORT (admin endpoints)
+  std::string base_url() const;     // http://127.0.0.1:PORT (the port serves TLS and plain HTTP)
   const fluxaws::testing::connection_settings& conn() const;
   // Calls counted by the emulator (service, operation, principal, HTTP status as text).
   long calls(const std::string& service, const std::string& operation, const std::string& principal = "",
