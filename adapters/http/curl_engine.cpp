@@ -70,6 +70,10 @@ struct transfer {
   std::string host_key;  // empty: not subject to the per-host queue
   bool queued = false;   // waiting in hosts[host_key].waiting at queue_pos
   std::list<transfer*>::iterator queue_pos;
+  // Holding its host slot (if any), waiting for one of the total slots at total_pos.
+  bool total_queued = false;
+  std::list<transfer*>::iterator total_pos;
+  bool holds_total = false;  // counted in total_running (handed to curl)
   // Set when the transfer runs in curl (a queued transfer holds no handle, no file).
   CURL* easy = nullptr;
   curl_slist* header_lines = nullptr;
@@ -151,6 +155,14 @@ struct curl_engine::impl {
   // an open file: memory stays proportional to connections, not to requests queued.
   std::unordered_map<std::string, host_queue> hosts;
   std::size_t per_host_limit = 0;  // 0: no limit
+  // Transfers in curl at once, at most the total connection cap: beyond it libcurl
+  // parks transfers in its own pending list, and libcurl 7.88 can leave one there
+  // until its timeout when the burst ends (seen as a KMS Decrypt answered by nobody in
+  // 30 s with 5,000 Bucket downloads in flight). Waiting here, a transfer runs as soon
+  // as any other ends, and curl can always evict an idle connection for it.
+  std::size_t total_limit = 0;  // 0: no limit
+  std::size_t total_running = 0;
+  std::list<transfer*> total_waiting;
   std::vector<CURL*> idle_handles;
 
   impl(client_options o, completion_fn f) : opts(std::move(o)), on_done(std::move(f)) {
@@ -175,6 +187,9 @@ struct curl_engine::impl {
     if (opts.max_host_connections > 0)
       per_host_limit = static_cast<std::size_t>(opts.max_host_connections) *
                        static_cast<std::size_t>(opts.http2 ? h2_streams_per_connection : 1);
+    if (opts.max_total_connections > 0)
+      total_limit = static_cast<std::size_t>(opts.max_total_connections) *
+                    static_cast<std::size_t>(opts.http2 ? h2_streams_per_connection : 1);
     for (const auto& rule : opts.connect_to) {
       auto* next = curl_slist_append(connect_to, rule.c_str());
       if (next == nullptr) {
@@ -337,7 +352,15 @@ struct curl_engine::impl {
       }
       ++host.running;
     }
-    if (auto err = launch(tp)) end(tp, std::move(*err));
+    admit(tp);
+  }
+
+  // A transfer holding its host slot (if it has a host) runs now, or waits for a total
+  // slot. A transfer that cannot even start ends here, with the reason.
+  void admit(transfer* tp) {
+    std::vector<std::pair<transfer*, response>> ending;
+    admit_or_fail(tp, ending);
+    for (auto& [t, r] : ending) end(t, std::move(r));
   }
 
   // Hands a transfer to curl (its host slot, if any, already counted). On failure the
@@ -368,45 +391,75 @@ struct curl_engine::impl {
     return std::nullopt;
   }
 
-  // Frees a transfer and its host slot (passing the slot to the next queued request of
-  // that host), then reports r.
+  // Frees a transfer, its host slot (passed to the next request of that host) and its
+  // total slot (passed to the longest-waiting request), then reports r. Requests that
+  // get a slot but cannot start end in turn, iteratively (no recursion per failure).
   void end(transfer* t, response&& r) {
-    auto it = transfers.find(t->id);
-    std::unique_ptr<transfer> owned = std::move(it->second);
-    transfers.erase(it);
+    std::vector<std::pair<transfer*, response>> ending;
+    ending.emplace_back(t, std::move(r));
+    while (!ending.empty()) {
+      auto [cur, res] = std::move(ending.back());
+      ending.pop_back();
+      transfer* got_host_slot = release(cur);
+      auto id = cur->id;
+      transfers.erase(id);  // frees cur
+      complete(id, std::move(res));
+      if (got_host_slot != nullptr) admit_or_fail(got_host_slot, ending);
+      while (total_limit == 0 || total_running < total_limit) {
+        if (total_waiting.empty()) break;
+        transfer* next = total_waiting.front();
+        total_waiting.pop_front();
+        next->total_queued = false;
+        ++total_running;
+        next->holds_total = true;
+        if (auto err = launch(next)) ending.emplace_back(next, std::move(*err));
+      }
+    }
+  }
+
+  // Like admit(), but a transfer that cannot start is added to `ending`.
+  void admit_or_fail(transfer* tp, std::vector<std::pair<transfer*, response>>& ending) {
+    if (total_limit > 0 && total_running >= total_limit) {
+      tp->total_queued = true;
+      tp->total_pos = total_waiting.insert(total_waiting.end(), tp);
+      return;
+    }
+    ++total_running;
+    tp->holds_total = true;
+    if (auto err = launch(tp)) ending.emplace_back(tp, std::move(*err));
+  }
+
+  // Gives back what t holds: its curl handle, its place in a queue, its total slot and
+  // its host slot. Returns the queued request its host slot passed to, if any.
+  transfer* release(transfer* t) {
     deadlines.erase(t->deadline);
     if (t->easy != nullptr) {
       release_handle(t->easy);
       t->easy = nullptr;
     }
-    // Queued requests that could not even start; they end after this one, slot-less.
-    std::vector<std::pair<transfer*, response>> failed_to_start;
-    if (!t->host_key.empty()) {
-      auto h = hosts.find(t->host_key);
-      auto& host = h->second;
-      if (t->queued) {
-        host.waiting.erase(t->queue_pos);
-      } else {
-        bool passed = false;
-        while (!passed && !host.waiting.empty()) {
-          transfer* next = host.waiting.front();
-          host.waiting.pop_front();
-          next->queued = false;
-          if (auto err = launch(next)) {
-            next->host_key.clear();  // holds no slot any more
-            failed_to_start.emplace_back(next, std::move(*err));
-          } else {
-            passed = true;
-          }
-        }
-        if (!passed) --host.running;
-      }
-      if (host.running == 0 && host.waiting.empty()) hosts.erase(h);
+    if (t->total_queued) {
+      total_waiting.erase(t->total_pos);
+      t->total_queued = false;
     }
-    auto id = t->id;
-    owned.reset();
-    complete(id, std::move(r));
-    for (auto& [next, err] : failed_to_start) end(next, std::move(err));
+    if (t->holds_total) {
+      --total_running;
+      t->holds_total = false;
+    }
+    if (t->host_key.empty()) return nullptr;
+    auto h = hosts.find(t->host_key);
+    auto& host = h->second;
+    transfer* next = nullptr;
+    if (t->queued) {
+      host.waiting.erase(t->queue_pos);
+    } else if (!host.waiting.empty()) {
+      next = host.waiting.front();  // the slot passes on: host.running is unchanged
+      host.waiting.pop_front();
+      next->queued = false;
+    } else {
+      --host.running;
+    }
+    if (host.running == 0 && host.waiting.empty()) hosts.erase(h);
+    return next;
   }
 
   // Turns a transfer curl has finished into its response.
@@ -467,7 +520,7 @@ struct curl_engine::impl {
     auto now = clock::now();
     while (!deadlines.empty() && deadlines.begin()->first <= now) {
       transfer* t = deadlines.begin()->second;
-      auto what = std::string(t->queued ? "still queued for a connection" : "no answer") +
+      auto what = std::string(t->queued || t->total_queued ? "still queued for a connection" : "no answer") +
                   " after " + std::to_string(t->req.timeout.count()) + " ms";
       end(t, failed(failure::timeout, std::move(what)));
     }
