@@ -70,16 +70,14 @@ struct transfer {
   std::string host_key;  // empty: not subject to the per-host queue
   bool queued = false;   // waiting in hosts[host_key].waiting at queue_pos
   std::list<transfer*>::iterator queue_pos;
-  // Holding its host slot (if any), waiting for one of the total slots at total_pos.
-  bool total_queued = false;
-  std::list<transfer*>::iterator total_pos;
-  bool holds_total = false;  // counted in total_running (handed to curl)
   // Set when the transfer runs in curl (a queued transfer holds no handle, no file).
   CURL* easy = nullptr;
   curl_slist* header_lines = nullptr;
   header_collector headers;
   std::optional<body_sink> sink;
   char errbuf[CURL_ERROR_SIZE] = {};
+  int failed_option = 0;  // the CURLoption configure() could not set, for the error
+  bool finished = false;  // curl reported the transfer done (its handle may be reused)
 
   transfer() = default;
   transfer(const transfer&) = delete;
@@ -112,9 +110,9 @@ response failed(failure f, std::string message) {
 // libcurl keeps one parsed CA store per multi handle and reuses it for every new
 // connection, but only when verification uses a CA file and no CA directory. Debian's
 // libcurl has a default directory (/etc/ssl/certs) besides its default bundle, so
-// without this every connection would parse the whole bundle again: under OpenSSL 3
-// that was most of the engine's CPU at tenant scale. The directory is dropped only
-// when the bundle file (ours, or curl's default) exists, so nothing verifies less.
+// without this every connection would parse the whole bundle again (slow under
+// OpenSSL 3). The directory is dropped only when the bundle file (ours, or curl's
+// default) exists, so nothing verifies less.
 bool ca_store_cacheable(const std::string& ca_file) {
   std::string bundle = ca_file;
   if (bundle.empty()) {
@@ -134,10 +132,6 @@ struct curl_engine::impl {
   client_options opts;
   completion_fn on_done;
   CURLM* multi = nullptr;
-  // TLS sessions shared by every transfer, so a new connection to a host resumes
-  // (abbreviated handshake: no certificate chain to parse and verify again). Used only
-  // on the I/O thread, so it needs no lock callbacks.
-  CURLSH* share = nullptr;
   // True when the CA bundle file alone verifies (see ca_store_cacheable()).
   bool no_ca_path = false;
   curl_slist* connect_to = nullptr;
@@ -155,25 +149,11 @@ struct curl_engine::impl {
   // an open file: memory stays proportional to connections, not to requests queued.
   std::unordered_map<std::string, host_queue> hosts;
   std::size_t per_host_limit = 0;  // 0: no limit
-  // Transfers in curl at once, at most the total connection cap: beyond it libcurl
-  // parks transfers in its own pending list, and libcurl 7.88 can leave one there
-  // until its timeout when the burst ends (seen as a KMS Decrypt answered by nobody in
-  // 30 s with 5,000 Bucket downloads in flight). Waiting here, a transfer runs as soon
-  // as any other ends, and curl can always evict an idle connection for it.
-  std::size_t total_limit = 0;  // 0: no limit
-  std::size_t total_running = 0;
-  std::list<transfer*> total_waiting;
   std::vector<CURL*> idle_handles;
 
   impl(client_options o, completion_fn f) : opts(std::move(o)), on_done(std::move(f)) {
     multi = curl_multi_init();
     if (multi == nullptr) throw std::runtime_error("curl_multi_init failed");
-    share = curl_share_init();
-    if (share == nullptr) {
-      curl_multi_cleanup(multi);
-      throw std::runtime_error("curl_share_init failed");
-    }
-    curl_share_setopt(share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
     no_ca_path = ca_store_cacheable(opts.ca_file);
     curl_multi_setopt(multi, CURLMOPT_MAX_HOST_CONNECTIONS, opts.max_host_connections);
     curl_multi_setopt(multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, opts.max_total_connections);
@@ -187,14 +167,10 @@ struct curl_engine::impl {
     if (opts.max_host_connections > 0)
       per_host_limit = static_cast<std::size_t>(opts.max_host_connections) *
                        static_cast<std::size_t>(opts.http2 ? h2_streams_per_connection : 1);
-    if (opts.max_total_connections > 0)
-      total_limit = static_cast<std::size_t>(opts.max_total_connections) *
-                    static_cast<std::size_t>(opts.http2 ? h2_streams_per_connection : 1);
     for (const auto& rule : opts.connect_to) {
       auto* next = curl_slist_append(connect_to, rule.c_str());
       if (next == nullptr) {
         curl_slist_free_all(connect_to);
-        curl_share_cleanup(share);
         curl_multi_cleanup(multi);
         throw std::runtime_error("out of memory building connect-to rules");
       }
@@ -211,7 +187,6 @@ struct curl_engine::impl {
     transfers.clear();  // body sinks remove their partial files
     for (auto* e : idle_handles) curl_easy_cleanup(e);
     curl_multi_cleanup(multi);
-    curl_share_cleanup(share);  // after every handle that used it
     curl_slist_free_all(connect_to);
   }
 
@@ -228,9 +203,13 @@ struct curl_engine::impl {
     return curl_easy_init();
   }
 
-  void release_handle(CURL* e) {
+  // Only a handle whose transfer curl finished goes back to the pool: one removed
+  // mid-transfer (timed out, cancelled) keeps transfer state that curl_easy_reset does
+  // not clear — libcurl 7.88 then refuses CURLOPT_BUFFERSIZE on it ("bad argument"),
+  // which failed downloads under overload.
+  void release_handle(CURL* e, bool finished) {
     curl_multi_remove_handle(multi, e);
-    if (idle_handles.size() < max_idle_handles) {
+    if (finished && idle_handles.size() < max_idle_handles) {
       curl_easy_reset(e);
       idle_handles.push_back(e);
     } else {
@@ -243,7 +222,9 @@ struct curl_engine::impl {
     const request& rq = t.req;
     CURLcode rc = CURLE_OK;
     auto set = [&](CURLoption option, auto value) {
-      if (rc == CURLE_OK) rc = curl_easy_setopt(e, option, value);
+      if (rc != CURLE_OK) return;
+      rc = curl_easy_setopt(e, option, value);
+      if (rc != CURLE_OK) t.failed_option = static_cast<int>(option);
     };
     set(CURLOPT_URL, rq.url.c_str());
     set(CURLOPT_PRIVATE, static_cast<void*>(&t));
@@ -271,7 +252,6 @@ struct curl_engine::impl {
     set(CURLOPT_SSL_VERIFYHOST, opts.verify_tls ? 2L : 0L);
     if (!opts.ca_file.empty()) set(CURLOPT_CAINFO, opts.ca_file.c_str());
     if (no_ca_path) set(CURLOPT_CAPATH, static_cast<const char*>(nullptr));
-    set(CURLOPT_SHARE, share);
     // Without an explicit proxy libcurl reads http_proxy / HTTPS_PROXY / NO_PROXY.
     if (!opts.proxy.empty()) set(CURLOPT_PROXY, opts.proxy.c_str());
     if (!opts.no_proxy.empty()) set(CURLOPT_NOPROXY, opts.no_proxy.c_str());
@@ -352,15 +332,7 @@ struct curl_engine::impl {
       }
       ++host.running;
     }
-    admit(tp);
-  }
-
-  // A transfer holding its host slot (if it has a host) runs now, or waits for a total
-  // slot. A transfer that cannot even start ends here, with the reason.
-  void admit(transfer* tp) {
-    std::vector<std::pair<transfer*, response>> ending;
-    admit_or_fail(tp, ending);
-    for (auto& [t, r] : ending) end(t, std::move(r));
+    if (auto err = launch(tp)) end(tp, std::move(*err));
   }
 
   // Hands a transfer to curl (its host slot, if any, already counted). On failure the
@@ -374,14 +346,18 @@ struct curl_engine::impl {
       if (!sink.ok()) return failed(failure::io, sink.error().message);
       t->sink.emplace(std::move(sink).value());
     }
-    t->easy = acquire_handle();
+    // A download to a file sets CURLOPT_BUFFERSIZE, which libcurl refuses on a handle
+    // that still holds a receive buffer: it gets a fresh handle (connections are pooled
+    // by the multi handle, not by easy handles, so nothing is lost).
+    t->easy = rq.body_file.empty() ? acquire_handle() : curl_easy_init();
     if (t->easy == nullptr) return failed(failure::other, "curl_easy_init failed");
     if (auto rc = configure(*t); rc != CURLE_OK) {
       curl_easy_reset(t->easy);
       idle_handles.push_back(t->easy);
       t->easy = nullptr;
       return failed(failure::invalid_request,
-                    std::string("cannot set up the request: ") + curl_easy_strerror(rc));
+                    "cannot set up the request (curl option " + std::to_string(t->failed_option) +
+                        "): " + curl_easy_strerror(rc));
     }
     if (auto mc = curl_multi_add_handle(multi, t->easy); mc != CURLM_OK) {
       curl_easy_cleanup(t->easy);
@@ -391,79 +367,50 @@ struct curl_engine::impl {
     return std::nullopt;
   }
 
-  // Frees a transfer, its host slot (passed to the next request of that host) and its
-  // total slot (passed to the longest-waiting request), then reports r. Requests that
-  // get a slot but cannot start end in turn, iteratively (no recursion per failure).
+  // Frees a transfer and its host slot (passing the slot to the next queued request of
+  // that host), then reports r.
   void end(transfer* t, response&& r) {
-    std::vector<std::pair<transfer*, response>> ending;
-    ending.emplace_back(t, std::move(r));
-    while (!ending.empty()) {
-      auto [cur, res] = std::move(ending.back());
-      ending.pop_back();
-      transfer* got_host_slot = release(cur);
-      auto id = cur->id;
-      transfers.erase(id);  // frees cur
-      complete(id, std::move(res));
-      if (got_host_slot != nullptr) admit_or_fail(got_host_slot, ending);
-      while (total_limit == 0 || total_running < total_limit) {
-        if (total_waiting.empty()) break;
-        transfer* next = total_waiting.front();
-        total_waiting.pop_front();
-        next->total_queued = false;
-        ++total_running;
-        next->holds_total = true;
-        if (auto err = launch(next)) ending.emplace_back(next, std::move(*err));
-      }
-    }
-  }
-
-  // Like admit(), but a transfer that cannot start is added to `ending`.
-  void admit_or_fail(transfer* tp, std::vector<std::pair<transfer*, response>>& ending) {
-    if (total_limit > 0 && total_running >= total_limit) {
-      tp->total_queued = true;
-      tp->total_pos = total_waiting.insert(total_waiting.end(), tp);
-      return;
-    }
-    ++total_running;
-    tp->holds_total = true;
-    if (auto err = launch(tp)) ending.emplace_back(tp, std::move(*err));
-  }
-
-  // Gives back what t holds: its curl handle, its place in a queue, its total slot and
-  // its host slot. Returns the queued request its host slot passed to, if any.
-  transfer* release(transfer* t) {
+    auto it = transfers.find(t->id);
+    std::unique_ptr<transfer> owned = std::move(it->second);
+    transfers.erase(it);
     deadlines.erase(t->deadline);
     if (t->easy != nullptr) {
-      release_handle(t->easy);
+      release_handle(t->easy, t->finished);
       t->easy = nullptr;
     }
-    if (t->total_queued) {
-      total_waiting.erase(t->total_pos);
-      t->total_queued = false;
+    // Queued requests that could not even start; they end after this one, slot-less.
+    std::vector<std::pair<transfer*, response>> failed_to_start;
+    if (!t->host_key.empty()) {
+      auto h = hosts.find(t->host_key);
+      auto& host = h->second;
+      if (t->queued) {
+        host.waiting.erase(t->queue_pos);
+      } else {
+        bool passed = false;
+        while (!passed && !host.waiting.empty()) {
+          transfer* next = host.waiting.front();
+          host.waiting.pop_front();
+          next->queued = false;
+          if (auto err = launch(next)) {
+            next->host_key.clear();  // holds no slot any more
+            failed_to_start.emplace_back(next, std::move(*err));
+          } else {
+            passed = true;
+          }
+        }
+        if (!passed) --host.running;
+      }
+      if (host.running == 0 && host.waiting.empty()) hosts.erase(h);
     }
-    if (t->holds_total) {
-      --total_running;
-      t->holds_total = false;
-    }
-    if (t->host_key.empty()) return nullptr;
-    auto h = hosts.find(t->host_key);
-    auto& host = h->second;
-    transfer* next = nullptr;
-    if (t->queued) {
-      host.waiting.erase(t->queue_pos);
-    } else if (!host.waiting.empty()) {
-      next = host.waiting.front();  // the slot passes on: host.running is unchanged
-      host.waiting.pop_front();
-      next->queued = false;
-    } else {
-      --host.running;
-    }
-    if (host.running == 0 && host.waiting.empty()) hosts.erase(h);
-    return next;
+    auto id = t->id;
+    owned.reset();
+    complete(id, std::move(r));
+    for (auto& [next, err] : failed_to_start) end(next, std::move(err));
   }
 
   // Turns a transfer curl has finished into its response.
   void finish(transfer* tp, CURLcode code) {
+    tp->finished = true;
     transfer& t = *tp;
     response r;
     long status = 0;
@@ -520,7 +467,7 @@ struct curl_engine::impl {
     auto now = clock::now();
     while (!deadlines.empty() && deadlines.begin()->first <= now) {
       transfer* t = deadlines.begin()->second;
-      auto what = std::string(t->queued || t->total_queued ? "still queued for a connection" : "no answer") +
+      auto what = std::string(t->queued ? "still queued for a connection" : "no answer") +
                   " after " + std::to_string(t->req.timeout.count()) + " ms";
       end(t, failed(failure::timeout, std::move(what)));
     }

@@ -438,46 +438,6 @@ BOOST_AUTO_TEST_CASE(a_full_host_queues_its_requests_without_blocking_other_host
   BOOST_TEST(busy.connections() == 1u);
 }
 
-BOOST_AUTO_TEST_CASE(the_total_connection_cap_queues_requests_until_any_transfer_ends) {
-  test_server a;
-  test_server b;
-  test_server c_server;
-  auto opts = test_options();
-  opts.max_total_connections = 2;
-  opts.max_host_connections = 8;
-  auto c = client(opts);
-  // Two parked requests on two hosts take both total slots.
-  std::vector<request> parked;
-  for (auto* s : {&a, &b}) {
-    auto r = get(s->base_url() + "/hold");
-    r.timeout = 120s;
-    parked.push_back(r);
-  }
-  caf_fixture::burst held(*this, c, std::move(parked), 2);
-  BOOST_REQUIRE(wait_held(a, 1));
-  BOOST_REQUIRE(wait_held(b, 1));
-
-  // A third host's request waits in the engine, not in curl: it times out as queued,
-  // without reaching its server.
-  auto queued = get(c_server.base_url() + "/echo");
-  queued.timeout = 300ms;
-  auto r = call(c, queued);
-  BOOST_TEST(r.fail == failure::timeout);
-  BOOST_TEST(r.error.find("queued") != std::string::npos);
-  BOOST_TEST(c_server.requests() == 0u);
-
-  // Requests waiting for a total slot run as soon as any transfer ends.
-  caf_fixture::burst waiting(*this, c, std::vector<request>(6, get(c_server.base_url() + "/echo")), 1);
-  a.release_held();
-  b.release_held();
-  auto first = held.collect(2);
-  BOOST_REQUIRE(first.size() == 2u);
-  auto rest = waiting.collect(6);
-  BOOST_REQUIRE(rest.size() == 6u);
-  for (auto& [idx, x] : rest) BOOST_TEST(x.ok());
-  BOOST_TEST(stats(c).in_flight == 0u);
-}
-
 BOOST_AUTO_TEST_CASE(connection_refused) {
   refused_port nobody;
   auto c = client();
