@@ -34,8 +34,16 @@ result<run_dirs> prepare(const engine_run_options& o) {
   return d;
 }
 
-std::vector<std::string> run_args(const engine_run_options& o, const run_dirs& d) {
-  return {"run", "--config", o.config.string(), "--objects", o.objects.string(), "--state-dir", d.state.string()};
+// `fluxaws run` over the run's objects and state directory, output to its files.
+result<std::unique_ptr<child_process>> spawn_engine(const engine_run_options& o, const run_dirs& d,
+                                                     std::vector<std::string> extra_args = {}) {
+  spawn_options so;
+  so.binary = o.fluxaws_binary;
+  so.args = {"run", "--config", o.config.string(), "--objects", o.objects.string(), "--state-dir", d.state.string()};
+  for (auto& a : extra_args) so.args.push_back(std::move(a));
+  so.stdout_file = d.out.string();
+  so.stderr_file = d.log.string();
+  return child_process::spawn(so);
 }
 
 std::string read_file(const fs::path& p) {
@@ -90,14 +98,7 @@ result<cold_measurement> measure_cold(const engine_run_options& o, const emulato
   auto d = prepare(o);
   if (!d) return d.error();
   if (auto st = emu.reset_calls(); !st) return st.error();
-  spawn_options so;
-  so.binary = o.fluxaws_binary;
-  so.args = run_args(o, *d);
-  so.args.push_back("--once");
-  so.args.push_back("--once-timeout=" + std::to_string(o.bound.count()) + "s");
-  so.stdout_file = d->out.string();
-  so.stderr_file = d->log.string();
-  auto c = child_process::spawn(so);
+  auto c = spawn_engine(o, *d, {"--once", "--once-timeout=" + std::to_string(o.bound.count()) + "s"});
   if (!c) return c.error();
   cold_measurement m;
   auto done = (*c)->wait_for(std::chrono::duration_cast<std::chrono::milliseconds>(o.bound + 60s));
@@ -118,12 +119,7 @@ result<steady_measurement> measure_steady(const engine_run_options& o, const ste
                                           const emulator_link& emu) {
   auto d = prepare(o);
   if (!d) return d.error();
-  spawn_options so;
-  so.binary = o.fluxaws_binary;
-  so.args = run_args(o, *d);
-  so.stdout_file = d->out.string();
-  so.stderr_file = d->log.string();
-  auto spawned = child_process::spawn(so);
+  auto spawned = spawn_engine(o, *d);
   if (!spawned) return spawned.error();
   child_process& c = **spawned;
   steady_measurement m;
@@ -226,12 +222,7 @@ result<steady_measurement> measure_steady(const engine_run_options& o, const ste
 result<long> measure_empty_peak_rss(const engine_run_options& o) {
   auto d = prepare(o);
   if (!d) return d.error();
-  spawn_options so;
-  so.binary = o.fluxaws_binary;
-  so.args = run_args(o, *d);
-  so.stdout_file = d->out.string();
-  so.stderr_file = d->log.string();
-  auto spawned = child_process::spawn(so);
+  auto spawned = spawn_engine(o, *d);
   if (!spawned) return spawned.error();
   child_process& c = **spawned;
   auto addr = metrics_address(c, d->log, 60s);
@@ -245,12 +236,7 @@ result<single_measurement> measure_single(const engine_run_options& o, const std
                                           const std::string& ns, const std::string& name) {
   auto d = prepare(o);
   if (!d) return d.error();
-  spawn_options so;
-  so.binary = o.fluxaws_binary;
-  so.args = run_args(o, *d);
-  so.stdout_file = d->out.string();
-  so.stderr_file = d->log.string();
-  auto spawned = child_process::spawn(so);
+  auto spawned = spawn_engine(o, *d);
   if (!spawned) return spawned.error();
   child_process& c = **spawned;
   single_measurement m;
