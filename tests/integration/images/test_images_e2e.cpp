@@ -19,11 +19,11 @@
 
 #include "adapters/common/digest.hpp"
 #include "adapters/common/json.hpp"
-#include "child_process.hpp"
+#include "tests/integration/common/child_process.hpp"
 #include "tests/emulator/harness/emulator_process.hpp"
 
 using namespace fluxaws;
-using namespace images_itest;
+using namespace itest;
 using namespace std::chrono_literals;
 namespace fs = std::filesystem;
 

@@ -25,14 +25,14 @@
 #include "adapters/common/digest.hpp"
 #include "adapters/common/json.hpp"
 #include "adapters/common/yaml_json.hpp"
-#include "child_process.hpp"
+#include "tests/integration/common/child_process.hpp"
 #include "fake_server.hpp"
 #include "layer_builder.hpp"
 #include "registry_push.hpp"
 #include "tests/emulator/harness/emulator_process.hpp"
 
 using namespace fluxaws;
-using namespace ocirepo_itest;
+using namespace itest;
 using namespace std::chrono_literals;
 namespace fs = std::filesystem;
 namespace ot = fluxaws::oci::testing;

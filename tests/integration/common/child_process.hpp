@@ -1,6 +1,6 @@
-// A child process for the OCIRepository integration tests (the real `fluxaws run`):
-// argv without a shell, extra environment entries, stdout and stderr to files, and
-// bounded waits — a child that outlives its limit is stopped (SIGTERM, then SIGKILL).
+// A child process for the integration tests that run real programs (`fluxaws run`,
+// the AWS CLI): argv without a shell, extra environment entries (each replacing the
+// variable of that name), stdout and stderr to files, and bounded waits — a child that outlives its limit is stopped (SIGTERM, then SIGKILL).
 // PR_SET_PDEATHSIG ties it to the test process, so a crashed test leaves nothing
 // running; the destructor stops a child that is still running.
 #pragma once
@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-namespace ocirepo_itest {
+namespace itest {
 
 class child_process {
  public:
@@ -36,6 +36,11 @@ class child_process {
   int code_ = -1;
 };
 
+// Runs argv to completion (bounded) and returns its stdout; nullopt on failure or a
+// nonzero exit.
+std::optional<std::string> capture(const std::vector<std::string>& argv, const std::vector<std::string>& env,
+                                   std::chrono::milliseconds limit);
+
 std::string read_file(const std::string& path);
 
-}  // namespace ocirepo_itest
+}  // namespace itest

@@ -1,4 +1,4 @@
-#include "child_process.hpp"
+#include "tests/integration/common/child_process.hpp"
 
 #include <fcntl.h>
 #include <signal.h>
@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <stdexcept>
@@ -14,7 +15,7 @@
 
 extern char** environ;
 
-namespace ocirepo_itest {
+namespace itest {
 
 using namespace std::chrono_literals;
 
@@ -100,4 +101,22 @@ std::string read_file(const std::string& path) {
   return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
 }
 
-}  // namespace ocirepo_itest
+std::optional<std::string> capture(const std::vector<std::string>& argv, const std::vector<std::string>& env,
+                                   std::chrono::milliseconds limit) {
+  auto base = std::filesystem::temp_directory_path() / ("fluxaws-capture-" + std::to_string(::getpid()));
+  auto out = base.string() + ".out";
+  auto err = base.string() + ".err";
+  std::optional<int> rc;
+  {
+    child_process p(argv, env, out, err);
+    rc = p.wait(limit);
+  }
+  auto text = read_file(out);
+  std::error_code ec;
+  std::filesystem::remove(out, ec);
+  std::filesystem::remove(err, ec);
+  if (!rc || *rc != 0) return std::nullopt;
+  return text;
+}
+
+}  // namespace itest
