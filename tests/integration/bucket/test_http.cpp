@@ -18,13 +18,24 @@ std::size_t on_body(char* p, std::size_t s, std::size_t n, void* u) {
   return s * n;
 }
 
-test_reply perform(const std::string& method, const std::string& url, const http::header_list& headers,
+std::size_t on_header(char* p, std::size_t s, std::size_t n, void* u) {
+  std::string line(p, s * n);
+  auto colon = line.find(':');
+  if (colon != std::string::npos) {
+    auto value = str::trim(std::string_view(line).substr(colon + 1));
+    (*static_cast<std::map<std::string, std::string>*>(u))[str::to_lower(line.substr(0, colon))] =
+        std::string(value);
+  }
+  return s * n;
+}
+
+test_reply perform(const std::string& method, const std::string& url, const std::vector<std::string>& header_lines,
                    const std::string& body, const connection_settings& conn) {
   test_reply out;
   CURL* c = curl_easy_init();
   curl_slist* hdrs = nullptr;
   curl_slist* connect = nullptr;
-  for (const auto& [k, v] : headers) hdrs = curl_slist_append(hdrs, (k + ": " + v).c_str());
+  for (const auto& line : header_lines) hdrs = curl_slist_append(hdrs, line.c_str());
   hdrs = curl_slist_append(hdrs, "Expect:");
   for (const auto& rule : conn.connect_to) connect = curl_slist_append(connect, rule.c_str());
   curl_easy_setopt(c, CURLOPT_URL, url.c_str());
@@ -39,6 +50,8 @@ test_reply perform(const std::string& method, const std::string& url, const http
   if (!conn.ca_file.empty()) curl_easy_setopt(c, CURLOPT_CAINFO, conn.ca_file.c_str());
   curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
   curl_easy_setopt(c, CURLOPT_WRITEDATA, &out.body);
+  curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+  curl_easy_setopt(c, CURLOPT_HEADERDATA, &out.headers);
   curl_easy_setopt(c, CURLOPT_TIMEOUT, 60L);
   curl_easy_setopt(c, CURLOPT_NOPROXY, "*");
   auto rc = curl_easy_perform(c);
@@ -52,18 +65,26 @@ test_reply perform(const std::string& method, const std::string& url, const http
 
 }  // namespace
 
+test_reply http_request(const std::string& method, const std::string& url,
+                        const std::vector<std::string>& header_lines, const std::string& body,
+                        const connection_settings& conn) {
+  return perform(method, url, header_lines, body, conn);
+}
+
 test_reply http_get(const std::string& url, const connection_settings& conn) {
   return perform("GET", url, {}, "", conn);
 }
 
 test_reply http_post(const std::string& url, const std::string& body, const connection_settings& conn) {
-  return perform("POST", url, {{"Content-Type", "application/json"}}, body, conn);
+  return perform("POST", url, {"Content-Type: application/json"}, body, conn);
 }
 
 test_reply send_signed(const aws::service_request& req, const aws::credentials& creds,
                        const connection_settings& conn) {
   auto signed_req = aws::sign_request(req, creds, std::chrono::system_clock::now(), std::chrono::seconds(60));
-  return perform(signed_req.method, signed_req.url, signed_req.headers, signed_req.body, conn);
+  std::vector<std::string> lines;
+  for (const auto& [name, value] : signed_req.headers) lines.push_back(name + ": " + value);
+  return perform(signed_req.method, signed_req.url, lines, signed_req.body, conn);
 }
 
 connection_settings settings_from_emulator_config(const std::string& fluxaws_yaml) {

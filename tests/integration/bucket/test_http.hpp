@@ -17,6 +17,7 @@ struct test_reply {
   long status = 0;
   std::string body;
   std::string error;  // curl's, when there was no answer
+  std::map<std::string, std::string> headers;  // lower-case names (the last of a repeated one)
 };
 
 struct connection_settings {
@@ -25,6 +26,10 @@ struct connection_settings {
 };
 
 test_reply http_get(const std::string& url, const connection_settings& conn = {});
+// Any method, with header lines as sent ("Name: value"): registries, admin endpoints.
+test_reply http_request(const std::string& method, const std::string& url,
+                        const std::vector<std::string>& header_lines = {}, const std::string& body = "",
+                        const connection_settings& conn = {});
 test_reply http_post(const std::string& url, const std::string& body, const connection_settings& conn = {});
 // Signs with creds now and sends.
 test_reply send_signed(const aws::service_request& req, const aws::credentials& creds,

@@ -6,7 +6,6 @@
 // Statuses are read from the state directory, as `fluxaws get` does.
 #include <boost/test/unit_test.hpp>
 
-#include <curl/curl.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -19,11 +18,13 @@
 
 #include "adapters/common/digest.hpp"
 #include "adapters/common/json.hpp"
+#include "tests/integration/bucket/test_http.hpp"
 #include "tests/integration/common/child_process.hpp"
 #include "tests/emulator/harness/emulator_process.hpp"
 
 using namespace fluxaws;
 using namespace itest;
+using fluxaws::testing::http_request;
 using namespace std::chrono_literals;
 namespace fs = std::filesystem;
 
@@ -62,67 +63,13 @@ world& the_world() {
 // The raw registry's name for an ECR repository (the emulator's backing name).
 std::string raw_repo(const std::string& ecr_name) { return "111122223333/us-east-1/" + ecr_name; }
 
-// ---- plain HTTP with libcurl -------------------------------------------------------------
-
-struct http_answer {
-  long status = 0;
-  std::string body;
-  std::map<std::string, std::string> headers;  // lower-case names
-};
-
-size_t on_body(char* p, size_t size, size_t n, void* ud) {
-  static_cast<std::string*>(ud)->append(p, size * n);
-  return size * n;
-}
-
-size_t on_header(char* p, size_t size, size_t n, void* ud) {
-  std::string line(p, size * n);
-  auto colon = line.find(':');
-  if (colon != std::string::npos) {
-    std::string name = line.substr(0, colon);
-    for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    std::string value = line.substr(colon + 1);
-    while (!value.empty() && (value.front() == ' ')) value.erase(0, 1);
-    while (!value.empty() && (value.back() == '\r' || value.back() == '\n')) value.pop_back();
-    (*static_cast<std::map<std::string, std::string>*>(ud))[name] = value;
-  }
-  return size * n;
-}
-
-http_answer http(const std::string& method, const std::string& url, const std::vector<std::string>& headers = {},
-                 const std::string& body = "") {
-  http_answer a;
-  CURL* c = curl_easy_init();
-  BOOST_REQUIRE(c != nullptr);
-  curl_slist* hs = nullptr;
-  for (const auto& h : headers) hs = curl_slist_append(hs, h.c_str());
-  curl_easy_setopt(c, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method.c_str());
-  if (method == "HEAD") curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
-  if (!body.empty()) {
-    curl_easy_setopt(c, CURLOPT_POSTFIELDS, body.data());
-    curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, static_cast<long>(body.size()));
-  }
-  curl_easy_setopt(c, CURLOPT_HTTPHEADER, hs);
-  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
-  curl_easy_setopt(c, CURLOPT_WRITEDATA, &a.body);
-  curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
-  curl_easy_setopt(c, CURLOPT_HEADERDATA, &a.headers);
-  curl_easy_setopt(c, CURLOPT_TIMEOUT, 30L);
-  auto rc = curl_easy_perform(c);
-  if (rc == CURLE_OK) curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &a.status);
-  curl_slist_free_all(hs);
-  curl_easy_cleanup(c);
-  return a;
-}
-
 const std::vector<std::string> kManifestAccept = {
     "Accept: application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json, "
     "application/vnd.oci.image.index.v1+json, application/vnd.docker.distribution.manifest.list.v2+json"};
 
 // The digest the raw registry reports for repo:tag.
 std::string raw_digest(const std::string& repo, const std::string& tag) {
-  auto a = http("HEAD", "http://" + the_world().registry + "/v2/" + repo + "/manifests/" + tag, kManifestAccept);
+  auto a = http_request("HEAD", "http://" + the_world().registry + "/v2/" + repo + "/manifests/" + tag, kManifestAccept);
   BOOST_REQUIRE(a.status == 200);
   return a.headers["docker-content-digest"];
 }
@@ -130,9 +77,9 @@ std::string raw_digest(const std::string& repo, const std::string& tag) {
 // Pushes tag `to` as a copy of tag `from`'s manifest (its blobs are already there).
 void push_tag(const std::string& repo, const std::string& from, const std::string& to) {
   auto base = "http://" + the_world().registry + "/v2/" + repo + "/manifests/";
-  auto got = http("GET", base + from, kManifestAccept);
+  auto got = http_request("GET", base + from, kManifestAccept);
   BOOST_REQUIRE(got.status == 200);
-  auto put = http("PUT", base + to, {"Content-Type: " + got.headers["content-type"]}, got.body);
+  auto put = http_request("PUT", base + to, {"Content-Type: " + got.headers["content-type"]}, got.body);
   BOOST_REQUIRE(put.status == 201);
 }
 
@@ -242,7 +189,7 @@ std::string ecr_token() {
 }
 
 long emulator_calls(const std::string& service, const std::string& op, const std::string& principal, int status) {
-  auto a = http("GET", "http://127.0.0.1:" + std::to_string(the_world().port) + "/_emulator/calls");
+  auto a = http_request("GET", "http://127.0.0.1:" + std::to_string(the_world().port) + "/_emulator/calls");
   auto v = json::parse(a.body);
   if (!v) return -1;
   long n = 0;

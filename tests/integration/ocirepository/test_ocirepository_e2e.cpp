@@ -10,7 +10,6 @@
 
 #include <archive.h>
 #include <archive_entry.h>
-#include <curl/curl.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -25,6 +24,7 @@
 #include "adapters/common/digest.hpp"
 #include "adapters/common/json.hpp"
 #include "adapters/common/yaml_json.hpp"
+#include "tests/integration/bucket/test_http.hpp"
 #include "tests/integration/common/child_process.hpp"
 #include "fake_server.hpp"
 #include "layer_builder.hpp"
@@ -33,6 +33,7 @@
 
 using namespace fluxaws;
 using namespace itest;
+using fluxaws::testing::http_request;
 using namespace std::chrono_literals;
 namespace fs = std::filesystem;
 namespace ot = fluxaws::oci::testing;
@@ -41,56 +42,6 @@ namespace {
 
 const std::string kEcrHost = "111122223333.dkr.ecr.us-east-1.amazonaws.com";
 const std::string kCi = "arn:aws:iam::111122223333:user/ci";
-
-// ---- plain HTTP (libcurl) to the emulator's admin endpoints and the raw registry -----------
-
-struct http_answer {
-  long status = 0;
-  std::string body;
-  std::map<std::string, std::string> headers;  // lower-case names
-};
-
-size_t on_body(char* p, size_t size, size_t n, void* ud) {
-  static_cast<std::string*>(ud)->append(p, size * n);
-  return size * n;
-}
-
-size_t on_header(char* p, size_t size, size_t n, void* ud) {
-  std::string line(p, size * n);
-  auto colon = line.find(':');
-  if (colon != std::string::npos) {
-    std::string name = line.substr(0, colon);
-    for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    std::string value = line.substr(colon + 1);
-    while (!value.empty() && value.front() == ' ') value.erase(0, 1);
-    while (!value.empty() && (value.back() == '\r' || value.back() == '\n')) value.pop_back();
-    (*static_cast<std::map<std::string, std::string>*>(ud))[name] = value;
-  }
-  return size * n;
-}
-
-http_answer http(const std::string& method, const std::string& url, const std::vector<std::string>& headers = {}) {
-  http_answer a;
-  CURL* c = curl_easy_init();
-  BOOST_REQUIRE(c != nullptr);
-  curl_slist* hs = nullptr;
-  for (const auto& h : headers) hs = curl_slist_append(hs, h.c_str());
-  curl_easy_setopt(c, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method.c_str());
-  if (method == "HEAD") curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
-  if (method == "POST") curl_easy_setopt(c, CURLOPT_POSTFIELDS, "");
-  curl_easy_setopt(c, CURLOPT_HTTPHEADER, hs);
-  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
-  curl_easy_setopt(c, CURLOPT_WRITEDATA, &a.body);
-  curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
-  curl_easy_setopt(c, CURLOPT_HEADERDATA, &a.headers);
-  curl_easy_setopt(c, CURLOPT_TIMEOUT, 30L);
-  curl_easy_setopt(c, CURLOPT_NOPROXY, "*");
-  if (curl_easy_perform(c) == CURLE_OK) curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &a.status);
-  curl_slist_free_all(hs);
-  curl_easy_cleanup(c);
-  return a;
-}
 
 // ---- the world: the emulator, started once for the binary ------------------------------------
 
@@ -141,13 +92,13 @@ world& the_world() {
 }
 
 json::value emulator_calls() {
-  auto a = http("GET", "http://127.0.0.1:" + std::to_string(the_world().emulator->port()) + "/_emulator/calls");
+  auto a = http_request("GET", "http://127.0.0.1:" + std::to_string(the_world().emulator->port()) + "/_emulator/calls");
   auto v = json::parse(a.body);
   return v ? *v : json::value();
 }
 
 void reset_calls() {
-  http("POST", "http://127.0.0.1:" + std::to_string(the_world().emulator->port()) + "/_emulator/calls/reset");
+  http_request("POST", "http://127.0.0.1:" + std::to_string(the_world().emulator->port()) + "/_emulator/calls/reset");
 }
 
 // Sum of the counts of registry/ECR calls matching (principal and status when given).
@@ -171,7 +122,7 @@ const std::vector<std::string> kManifestAccept = {
     "application/vnd.oci.image.index.v1+json, application/vnd.docker.distribution.manifest.list.v2+json"};
 
 std::string raw_digest(const std::string& repo, const std::string& tag) {
-  auto a = http("HEAD", "http://" + the_world().registry + "/v2/" + repo + "/manifests/" + tag, kManifestAccept);
+  auto a = http_request("HEAD", "http://" + the_world().registry + "/v2/" + repo + "/manifests/" + tag, kManifestAccept);
   BOOST_REQUIRE_EQUAL(a.status, 200);
   return a.headers["docker-content-digest"];
 }
